@@ -1,0 +1,35 @@
+/*
+ * docclass: prepare documents for Amazon Comprehend custom classification.
+ * Umbrella header: include this one.
+ */
+#ifndef DOCCLASS_H
+#define DOCCLASS_H
+
+#include "common.h"
+#include "errors.h"
+#include "detect.h"
+#include "config.h"
+#include "extract.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Initialise process-wide state of the libraries docclass wraps (libxml2,
+ * Leptonica message level, ...). Call once before any other function,
+ * before starting threads. @return DC_OK or < 0.
+ */
+DC_API int dc_library_init(void);
+
+/** Release process-wide state. */
+DC_API void dc_library_shutdown(void);
+
+/** The library version, "MAJOR.MINOR.PATCH". */
+DC_API const char *dc_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

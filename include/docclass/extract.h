@@ -1,0 +1,144 @@
+/*
+ * docclass: extraction of a document as Amazon Comprehend would see it.
+ */
+#ifndef DOCCLASS_EXTRACT_H
+#define DOCCLASS_EXTRACT_H
+
+#include "common.h"
+#include "config.h"
+#include "detect.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Which service limits to check the document against. */
+typedef enum {
+    DC_LIMITS_REALTIME = 0, /**< ClassifyDocument (synchronous) */
+    DC_LIMITS_ASYNC,        /**< StartDocumentClassificationJob */
+    DC_LIMITS_NONE,         /**< report nothing */
+} dc_limits_profile;
+
+/** DOCX parts to include (bit flags). */
+#define DC_DOCX_HEADERS   0x01u
+#define DC_DOCX_FOOTERS   0x02u
+#define DC_DOCX_FOOTNOTES 0x04u
+#define DC_DOCX_ENDNOTES  0x08u
+#define DC_DOCX_COMMENTS  0x10u
+/** Default: headers, footers, footnotes and endnotes in; comments out. */
+#define DC_DOCX_DEFAULT_PARTS (DC_DOCX_HEADERS | DC_DOCX_FOOTERS | DC_DOCX_FOOTNOTES | DC_DOCX_ENDNOTES)
+
+/** Thresholds of the per-page PDF routing rules (see docs/routing.md). */
+typedef struct {
+    double min_chars;            /**< fewer visible chars than this: no usable text layer */
+    double garbled_ratio;        /**< share of unmapped/U+FFFD chars that makes a layer garbled */
+    double scan_image_share;     /**< largest image's share of the page that makes a scan */
+    double hybrid_text_coverage; /**< text area share below which text over a scan is a stamp */
+    double blank_ink;            /**< reserved */
+} dc_routing_thresholds;
+
+#define DC_ROUTING_THRESHOLDS_INIT {10, 0.10, 0.50, 0.30, 0}
+
+/** Extraction options. Transparent; start from DC_EXTRACT_OPTIONS_INIT. */
+typedef struct {
+    int version;               /**< DC_EXTRACT_OPTIONS_VERSION */
+    dc_reader_config config;   /**< the DocumentReaderConfig */
+    dc_limits_profile limits;  /**< service limits to report */
+    unsigned docx_parts;       /**< DC_DOCX_* flags */
+    const char *password;      /**< PDF password, or NULL */
+    int dpi;                   /**< OCR render resolution (default 300) */
+    double max_megapixels;     /**< render cap per page (default 100) */
+    double max_image_megapixels; /**< decoded-image cap (default 250) */
+    int jobs;                  /**< OCR pages in parallel (0: number of cores) */
+    const char *lang;          /**< Tesseract languages, default "eng" */
+    double page_timeout;       /**< OCR seconds per page (0: none) */
+    int rotate;                /**< detect and correct page rotation and skew (default 1) */
+    dc_routing_thresholds routing;
+    size_t max_input_bytes;    /**< refuse files larger than this (default 256 MB) */
+} dc_extract_options;
+
+#define DC_EXTRACT_OPTIONS_VERSION 1
+#define DC_EXTRACT_OPTIONS_INIT                                                                    \
+    {DC_EXTRACT_OPTIONS_VERSION, DC_READER_CONFIG_INIT, DC_LIMITS_REALTIME, DC_DOCX_DEFAULT_PARTS, \
+     NULL, 300, 100.0, 250.0, 0, "eng", 0.0, 1, DC_ROUTING_THRESHOLDS_INIT, (size_t)256 << 20}
+
+/** An extracted document. Opaque. */
+typedef struct dc_document dc_document;
+
+/**
+ * Extract a document held in memory.
+ * @param[out] out  the document; NULL on failure. The caller owns it; free
+ *                  with dc_document_free().
+ * @param data, len the document bytes (copied as needed, not kept)
+ * @param name      the name shown in the result (path), may be NULL
+ * @param opts      options, or NULL for the defaults
+ * @return DC_OK when a result was produced (which may still carry the
+ *         service's refusal: see dc_document_accepted()), or < 0: DC_ECORRUPT,
+ *         DC_ELIMIT, DC_EPASSWORD, DC_ENOMEM, ... with dc_error_last() set.
+ */
+DC_API int dc_document_extract_mem(dc_document **out,
+                                   const void *data,
+                                   size_t len,
+                                   const char *name,
+                                   const dc_extract_options *opts);
+
+/**
+ * Read a file and extract it. Errors as dc_document_extract_mem(), plus
+ * DC_ENOTFOUND (no such file), DC_EIO (unreadable, a directory, empty file
+ * is not an I/O error: it is reported as unsupported).
+ */
+DC_API int dc_document_extract_file(dc_document **out,
+                                    const char *path,
+                                    const dc_extract_options *opts);
+
+/** Free a document. NULL-safe. */
+DC_API void dc_document_free(dc_document *doc);
+
+/** Detected format of the document. */
+DC_API dc_format dc_document_format(const dc_document *doc);
+
+/** Number of pages. */
+DC_API size_t dc_document_page_count(const dc_document *doc);
+
+/**
+ * Text of page @p index (0-based). Borrowed; valid until dc_document_free().
+ * @param[out] len_out its length in bytes, may be NULL
+ * @return the NUL-terminated UTF-8 text, or NULL when index is out of range.
+ */
+DC_API const char *dc_document_page_text(const dc_document *doc, size_t index, size_t *len_out);
+
+/**
+ * 1 when the service would accept the document under the options' limits
+ * profile (no document-level refusal and no page error), else 0.
+ */
+DC_API int dc_document_accepted(const dc_document *doc);
+
+/** JSON rendering flags. */
+#define DC_JSON_COMPACT 0x01u /**< one line (for JSON Lines) */
+
+/**
+ * The document's result as JSON (see docs/output-format.md).
+ * @param[out] out NUL-terminated JSON; the caller frees it with dc_free().
+ * @return DC_OK or DC_ENOMEM.
+ */
+DC_API int dc_document_to_json(char **out, const dc_document *doc, unsigned flags);
+
+/**
+ * A result record for a file that could not be extracted at all: the input
+ * facts that are known and an "error" member with the code and message.
+ * @param[out] out JSON text, freed with dc_free()
+ * @param path     the file name
+ * @param code     the dc_error_code
+ * @param message  one line
+ */
+DC_API int dc_error_record_to_json(char **out,
+                                   const char *path,
+                                   int code,
+                                   const char *message,
+                                   unsigned flags);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

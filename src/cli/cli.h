@@ -1,0 +1,55 @@
+/*
+ * The docclass command: shared declarations of the subcommands and the
+ * message helpers (curl's tool_msgs.c model).
+ */
+#ifndef DC_CLI_H
+#define DC_CLI_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <docclass/docclass.h>
+
+#define PROGRAM_NAME "docclass"
+
+/* Exit codes: frozen, documented in docs/docclass.1.md (EXIT STATUS). */
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_ERROR = 1,       /* internal error, out of memory */
+    CLI_EXIT_USAGE = 2,       /* bad command line */
+    CLI_EXIT_CONFIG = 3,      /* bad DocumentReaderConfig */
+    CLI_EXIT_INPUT = 4,       /* input missing or unreadable, output not writable */
+    CLI_EXIT_DOCUMENT = 5,    /* unsupported, damaged or encrypted document */
+    CLI_EXIT_EXTRACT = 6,     /* extraction or OCR failed */
+    CLI_EXIT_NETWORK = 7,     /* network or TLS failure */
+    CLI_EXIT_SERVICE = 8,     /* the service rejected the request */
+    CLI_EXIT_REFUSED = 9,     /* extracted, but the service would refuse it */
+    CLI_EXIT_RESOURCE = 10,   /* a time or memory limit was hit */
+};
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CLI_PRINTF(a, b)
+#endif
+
+extern int cli_quiet;
+
+/* "docclass: CMD: message" on stderr; returns code. */
+int cli_error(int code, const char *cmd, const char *fmt, ...) CLI_PRINTF(3, 4);
+/* As cli_error, then "docclass: try 'docclass CMD --help'"; returns CLI_EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
+/* "docclass: warning: message" unless -q. */
+void cli_warn(const char *fmt, ...) CLI_PRINTF(1, 2);
+/* Map a library error code to an exit code. */
+int cli_exit_code(int dc_code);
+/* The worse of two exit codes (first failure wins, refusals last). */
+int cli_exit_merge(int current, int next);
+
+/* Write all of s to f; returns 0 or -1. */
+int cli_write(FILE *f, const char *s, size_t len);
+
+int cmd_detect(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * The in-memory document model every extractor fills and result.c renders.
+ */
+#ifndef DC_DOC_H
+#define DC_DOC_H
+
+#include <jansson.h>
+
+#include "internal.h"
+
+typedef enum {
+    DC_EXTRACTOR_NONE = 0,
+    DC_EXTRACTOR_PARSER,
+    DC_EXTRACTOR_OCR,
+} dc_extractor;
+
+/* The service's DocumentType values. */
+typedef enum {
+    DC_DOCTYPE_NATIVE_PDF = 0,
+    DC_DOCTYPE_SCANNED_PDF,
+    DC_DOCTYPE_MS_WORD,
+    DC_DOCTYPE_IMAGE,
+    DC_DOCTYPE_PLAIN_TEXT,
+    DC_DOCTYPE_TEXTRACT_DETECT_DOCUMENT_TEXT_JSON,
+    DC_DOCTYPE_TEXTRACT_ANALYZE_DOCUMENT_JSON,
+} dc_doctype;
+
+typedef struct {
+    char *text;       /* NUL-terminated UTF-8 */
+    size_t len;       /* bytes */
+    size_t chars;     /* code points: ExtractedCharacters */
+    dc_extractor extractor;
+    dc_doctype type;
+    char *reason;     /* why this extractor */
+    json_t *info;     /* extractor details merged into the page record (owned) */
+} dc_page;
+
+/* A page-level Errors/Warnings entry, or a document-level note (page 0). */
+typedef struct {
+    int page; /* 1-based; 0 for the whole document */
+    char *code;
+    char *message;
+} dc_note;
+
+/* What the service would answer with instead of a classification. */
+typedef struct {
+    char *type;          /* InvalidRequestException, TextSizeLimitExceededException */
+    char *reason;        /* INVALID_DOCUMENT, or NULL */
+    char *detail_reason; /* DOCUMENT_SIZE_EXCEEDED, PAGE_LIMIT_EXCEEDED, ... */
+    char *message;
+} dc_refusal;
+
+typedef struct {
+    void *items;
+    size_t n;
+    size_t cap;
+} dc_vec;
+
+struct dc_document {
+    char *name;
+    size_t bytes;
+    char sha256[65];
+    dc_detection det;
+    dc_extract_options opts; /* copy; pointers cleared */
+    char *lang;              /* owned copy of opts.lang */
+    dc_page *pages;
+    size_t npages, pages_cap;
+    dc_note *errors;
+    size_t nerrors, errors_cap;
+    dc_note *warnings;
+    size_t nwarnings, warnings_cap;
+    dc_refusal *refusals;
+    size_t nrefusals, refusals_cap;
+    json_t *info; /* format-specific facts for the "input" record (owned) */
+};
+
+/* Append a page; takes ownership of text (malloc'd, NUL-terminated) and info.
+ * On failure both are freed. Returns the new page's 0-based index or < 0. */
+int dc_doc_add_page(dc_document *doc,
+                    char *text,
+                    size_t len,
+                    dc_extractor extractor,
+                    dc_doctype type,
+                    json_t *info,
+                    const char *reason_fmt,
+                    ...) DC_PRINTF(7, 8);
+
+/* Add to Errors / Warnings. page is 1-based, 0 for the document. */
+int dc_doc_error(dc_document *doc, int page, const char *code, const char *fmt, ...)
+    DC_PRINTF(4, 5);
+int dc_doc_warn(dc_document *doc, int page, const char *code, const char *fmt, ...)
+    DC_PRINTF(4, 5);
+int dc_doc_refuse(dc_document *doc,
+                  const char *type,
+                  const char *reason,
+                  const char *detail_reason,
+                  const char *fmt,
+                  ...) DC_PRINTF(5, 6);
+
+/* Set (replace) a member of the document's "input" info object; steals value. */
+int dc_doc_info_set(dc_document *doc, const char *key, json_t *value);
+
+const char *dc_doctype_name(dc_doctype t);
+const char *dc_extractor_name(dc_extractor e);
+
+/* ---- stages ---- */
+
+/* Plain UTF-8 text: one PLAIN_TEXT page. */
+int dc_text_extract(dc_document *doc, const void *data, size_t len);
+
+/* Textract JSON. probe: 1 when data is a JSON object with a Blocks array
+ * (kind set), 0 when not, < 0 on error. */
+int dc_textract_probe(const void *data, size_t len, dc_textract_kind *kind);
+int dc_textract_extract(dc_document *doc, const void *data, size_t len);
+
+/* DOCX (ooxml.c + docx.c). */
+int dc_docx_extract(dc_document *doc, const void *data, size_t len, unsigned parts);
+
+/* Service limits (limits.c): add Errors and refusals per the profile. */
+int dc_limits_apply(dc_document *doc);
+
+/* Result rendering (result.c). */
+json_t *dc_result_json(const dc_document *doc);
+
+#endif

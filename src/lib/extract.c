@@ -1,0 +1,160 @@
+/*
+ * The extraction pipeline: detect the format from the bytes, route to the
+ * stage's extractor, then check the service's limits.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ocr.h"
+
+static int init_doc(dc_document **out, const void *data, size_t len, const char *name,
+                    const dc_extract_options *opts)
+{
+    static const dc_extract_options defaults = DC_EXTRACT_OPTIONS_INIT;
+    dc_document *doc = calloc(1, sizeof(*doc));
+    int err;
+
+    *out = NULL;
+    if (!doc)
+        return dc_error_oom();
+    doc->opts = opts ? *opts : defaults;
+    doc->opts.password = NULL; /* never kept */
+    doc->lang = dc_strdup(doc->opts.lang ? doc->opts.lang : "eng");
+    doc->opts.lang = doc->lang;
+    doc->name = name ? dc_strdup(name) : NULL;
+    doc->bytes = len;
+    if (!doc->lang || (name && !doc->name)) {
+        err = DC_ENOMEM;
+        goto fail;
+    }
+    err = dc_sha256_hex(doc->sha256, data, len);
+    if (err < 0)
+        goto fail;
+    err = dc_detect(&doc->det, data, len);
+    if (err < 0)
+        goto fail;
+    *out = doc;
+    return DC_OK;
+fail:
+    dc_document_free(doc);
+    return err;
+}
+
+static int route(dc_document *doc, const void *data, size_t len, const dc_extract_options *opts)
+{
+    switch (doc->det.format) {
+    case DC_FORMAT_TEXT:
+        return dc_text_extract(doc, data, len);
+    case DC_FORMAT_TEXTRACT_JSON:
+        return dc_textract_extract(doc, data, len);
+    case DC_FORMAT_DOCX:
+        if (doc->opts.config.action != DC_READ_ACTION_UNSET) {
+            int err = dc_doc_warn(doc, 0, "DOCCLASS_CONFIG_IGNORED",
+                                  "DocumentReaderConfig does not apply to Word documents");
+            if (err < 0)
+                return err;
+        }
+        return dc_docx_extract(doc, data, len, opts ? opts->docx_parts : DC_DOCX_DEFAULT_PARTS);
+    case DC_FORMAT_PDF:
+        return dc_pdf_extract(doc, data, len, opts ? opts->password : NULL);
+    case DC_FORMAT_PNG:
+    case DC_FORMAT_JPEG:
+    case DC_FORMAT_TIFF:
+        return dc_image_extract(doc, data, len);
+    default:
+        return DC_OK; /* unsupported: reported by the limits stage */
+    }
+}
+
+int dc_document_extract_mem(dc_document **out, const void *data, size_t len, const char *name,
+                            const dc_extract_options *opts)
+{
+    dc_document *doc = NULL;
+    int err;
+
+    *out = NULL;
+    if (!data && len)
+        return dc_error_set(DC_EINVAL, "no data");
+    if (opts && opts->version != DC_EXTRACT_OPTIONS_VERSION)
+        return dc_error_set(DC_EINVAL, "options version %d is not %d", opts->version,
+                            DC_EXTRACT_OPTIONS_VERSION);
+    err = init_doc(&doc, data, len, name, opts);
+    if (err < 0)
+        return err;
+    if (doc->opts.config.warning[0]) {
+        err = dc_doc_warn(doc, 0, "DOCCLASS_CONFIG", "%s", doc->opts.config.warning);
+        if (err < 0)
+            goto done;
+    }
+    err = route(doc, data, len, opts);
+    if (err < 0)
+        goto done;
+    err = dc_limits_apply(doc);
+    if (err < 0)
+        goto done;
+    *out = doc;
+    doc = NULL;
+done:
+    dc_document_free(doc);
+    return err;
+}
+
+int dc_document_extract_file(dc_document **out, const char *path, const dc_extract_options *opts)
+{
+    static const dc_extract_options defaults = DC_EXTRACT_OPTIONS_INIT;
+    char *data = NULL;
+    size_t len = 0;
+    int err;
+
+    *out = NULL;
+    if (!opts)
+        opts = &defaults;
+    err = dc_read_file(&data, &len, path, opts->max_input_bytes);
+    if (err < 0)
+        return err;
+    err = dc_document_extract_mem(out, data, len, path, opts);
+    free(data);
+    return err;
+}
+
+int dc_detect_file(dc_detection *out, const char *path, size_t *bytes_out)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int err = dc_read_file(&data, &len, path, (size_t)256 << 20);
+
+    if (err < 0)
+        return err;
+    err = dc_detect(out, data, len);
+    if (err >= 0 && bytes_out)
+        *bytes_out = len;
+    free(data);
+    return err;
+}
+
+int dc_detection_to_json(char **out, const char *path, size_t bytes, const dc_detection *det)
+{
+    json_t *j = json_pack("{s:s,s:I,s:s,s:s}", "path", path, "bytes", (json_int_t)bytes,
+                          "format", dc_format_name(det->format), "kind",
+                          det->kind ? det->kind : "unknown");
+    int err = DC_OK;
+
+    *out = NULL;
+    if (!j)
+        return dc_error_oom();
+    if (det->reason && json_object_set_new(j, "reason", json_string(det->reason)) < 0)
+        err = dc_error_oom();
+    if (det->format == DC_FORMAT_TEXTRACT_JSON &&
+        json_object_set_new(j, "textract_operation",
+                            json_string(det->textract == DC_TEXTRACT_ANALYZE_DOCUMENT
+                                            ? "AnalyzeDocument"
+                                            : "DetectDocumentText")) < 0)
+        err = dc_error_oom();
+    if (err >= 0) {
+        *out = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (!*out)
+            err = dc_error_oom();
+    }
+    json_decref(j);
+    return err;
+}

@@ -1,0 +1,69 @@
+/*
+ * OCR stage interface (ocr.c: Tesseract + Leptonica; image.c: Leptonica
+ * image input). The renderer of PDF pages (pdf.c) hands grey images here.
+ */
+#ifndef DC_OCR_H
+#define DC_OCR_H
+
+#include "doc.h"
+
+/* A grey page image: 8 bits per pixel, row-major, 0 = black. */
+typedef struct {
+    unsigned char *px; /* malloc'd; owned by whoever holds the struct */
+    int width;
+    int height;
+    int stride; /* bytes per row */
+    int dpi;    /* resolution of the image, for Tesseract */
+} dc_gray;
+
+/* Per-page OCR outcome. */
+typedef struct {
+    char *text;         /* malloc'd UTF-8, NUL-terminated; NULL on error */
+    size_t len;
+    double mean_conf;   /* 0-100 */
+    double seconds;     /* wall time of recognition */
+    int rotation;       /* degrees corrected before OCR: 0, 90, 180, 270 */
+    double skew;        /* degrees of skew corrected */
+    json_t *words;      /* word boxes and confidences (owned) or NULL */
+    json_t *info;       /* further details for the page record (owned) or NULL */
+    int err;            /* < 0 when this page failed */
+    char errcode[48];   /* service-style code for Errors, e.g. TEXTRACT_BAD_PAGE */
+    char errmsg[256];   /* one line */
+} dc_ocr_result;
+
+/* Produce page i's grey image; called from the calling thread, in page order. */
+typedef int (*dc_render_fn)(void *payload, size_t i, dc_gray *out);
+
+typedef struct {
+    const char *lang;
+    int jobs;            /* 0: number of cores */
+    double page_timeout; /* seconds, 0: none */
+    int rotate;          /* detect and fix 90/180/270 and small skew */
+    int tables;          /* TEXTRACT_ANALYZE_DOCUMENT + TABLES */
+    int forms;           /* TEXTRACT_ANALYZE_DOCUMENT + FORMS */
+} dc_ocr_options;
+
+/* OCR n page images produced by render(). results[] must hold n zeroed
+ * entries; each gets its text or its own error. Returns < 0 only when the
+ * whole run failed (engine could not start: e.g. missing traineddata). */
+int dc_ocr_pages(dc_ocr_result *results,
+                 size_t n,
+                 dc_render_fn render,
+                 void *payload,
+                 const dc_ocr_options *o);
+
+/* Release the contents of a result. */
+void dc_ocr_result_dispose(dc_ocr_result *r);
+
+void dc_gray_dispose(dc_gray *g);
+
+/* Images (PNG, JPEG, TIFF with every page): header checks, decode, OCR. */
+int dc_image_extract(dc_document *doc, const void *data, size_t len);
+
+/* PDF (pdf.c): routing per page, parser text or OCR. */
+int dc_pdf_extract(dc_document *doc, const void *data, size_t len, const char *password);
+
+/* Fill dc_ocr_options from the document's extraction options. */
+void dc_ocr_options_from(dc_ocr_options *o, const dc_document *doc);
+
+#endif
