@@ -27,6 +27,8 @@ typedef enum {
     DC_EHTTP = -12,       /**< the service rejected the request */
     DC_ETIMEOUT = -13,    /**< a time limit was hit */
     DC_EPASSWORD = -14,   /**< encrypted document, no or wrong password */
+    DC_EMEMORY = -15,     /**< a per-document memory limit was hit */
+    DC_ECRASH = -16,      /**< an isolated worker died (a crash inside a library) */
 } dc_error_code;
 
 /** The last error raised on the calling thread. */

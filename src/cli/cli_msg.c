@@ -82,6 +82,7 @@ int cli_exit_code(int dc_code)
     case DC_EHTTP:
         return CLI_EXIT_SERVICE;
     case DC_ETIMEOUT:
+    case DC_EMEMORY:
         return CLI_EXIT_RESOURCE;
     case DC_EINVAL:
         return CLI_EXIT_USAGE;

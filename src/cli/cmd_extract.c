@@ -6,7 +6,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include <unistd.h>
+
+#include "supervise.h"
+
+/* A growable byte buffer for records (the CLI uses only the public API). */
+typedef struct {
+    char *ptr;
+    size_t len, cap;
+} dc_buf_t;
+
+static int buf_add(dc_buf_t *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        char *p;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        p = realloc(b->ptr, cap);
+        if (!p)
+            return -1;
+        b->ptr = p;
+        b->cap = cap;
+    }
+    memcpy(b->ptr + b->len, s, n);
+    b->len += n;
+    b->ptr[b->len] = '\0';
+    return 0;
+}
 
 typedef struct {
     dc_extract_options opts;
@@ -15,8 +42,11 @@ typedef struct {
     const char *read_action;
     const char *features;
     const char *output;
-    int text;  /* --format text */
-    int jsonl; /* --jsonl */
+    int text;      /* --format text */
+    int jsonl;     /* --jsonl */
+    int isolate;   /* run each document in a supervised child (default) */
+    int many;      /* several files: error records go into the output */
+    cli_limits limits;
 } extract_args;
 
 enum {
@@ -27,6 +57,15 @@ enum {
     OPT_JSONL,
     OPT_LIMITS,
     OPT_DOCX_PARTS,
+    OPT_PASSWORD,
+    OPT_DPI,
+    OPT_LANG,
+    OPT_PAGE_TIMEOUT,
+    OPT_TIMEOUT,
+    OPT_MAX_MEMORY,
+    OPT_NO_ROTATE,
+    OPT_MAX_MP,
+    OPT_NO_ISOLATION,
 };
 
 static void print_help(void)
@@ -50,14 +89,27 @@ static void print_help(void)
         "      --docx-parts LIST    DOCX parts to include, comma-separated from headers,\n"
         "                           footers, footnotes, endnotes, comments, or 'none'\n"
         "                           (default: headers,footers,footnotes,endnotes)\n"
+        "\nPDF and images:\n"
+        "      --password PW        password of an encrypted PDF (or DOCCLASS_PDF_PASSWORD)\n"
+        "      --dpi N              OCR render resolution (default 300)\n"
+        "      --max-megapixels N   cap on a rendered page; the DPI is lowered to fit\n"
+        "                           (default 100)\n"
+        "  -j, --jobs N             pages OCRed in parallel (default: number of cores)\n"
+        "      --lang L             Tesseract languages, e.g. eng or eng+deu (default eng)\n"
+        "      --page-timeout S     OCR seconds per page; a page over it gets a page error\n"
+        "      --no-rotate          do not detect and correct page rotation and skew\n"
+        "\nIsolation (each document runs in its own worker process):\n"
+        "      --timeout S          seconds per document (default 600; 0: none)\n"
+        "      --max-memory MB      resident memory per document (default 4096; 0: none)\n"
+        "      --no-isolation       run in this process (no time or memory limit)\n\n"
         "  -h, --help               print this help and exit\n\n"
         "Several FILEs give a JSON array (or JSON Lines); a file that cannot be\n"
         "extracted gets an error record there and the others still run.\n\n"
         "Exit status: 0 every file extracted and accepted under --limits; 9 extracted but\n"
         "the service would refuse a document or report a page error; 2 usage; 3 config;\n"
         "4 input unreadable or output not writable; 5 unsupported or damaged document;\n"
-        "6 extraction failed; 1 internal error. With several files, the first failure\n"
-        "decides.\n");
+        "6 extraction failed; 10 time or memory limit hit; 1 internal error or crash.\n"
+        "With several files, the first failure decides.\n");
 }
 
 static int parse_parts(const char *list, unsigned *out)
@@ -95,9 +147,79 @@ static int parse_parts(const char *list, unsigned *out)
     return 0;
 }
 
+/* Parse a number in [lo, hi]; returns 0 or -1. */
+static int parse_num(const char *s, double lo, double hi, double *out)
+{
+    char *end = NULL;
+    double v = strtod(s, &end);
+
+    if (!*s || *end || v != v || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+#define NUM_OPT(name, lo, hi, dst, conv)                                                           \
+    do {                                                                                           \
+        double v_;                                                                                 \
+        if (parse_num(optarg, (lo), (hi), &v_) < 0)                                                \
+            return cli_usage("extract", "%s: '%s' is not a number from %g to %g", (name), optarg,  \
+                             (double)(lo), (double)(hi));                                          \
+        (dst) = conv(v_);                                                                          \
+    } while (0)
+
+#define AS_INT(v)    ((int)(v))
+#define AS_DOUBLE(v) (v)
+#define AS_MB(v)     ((size_t)(v) << 20)
+
+/* Options of the PDF/OCR and isolation group. Returns -1 to go on, -2 when
+ * c is not one of them, or an exit code. */
+static int parse_ocr_option(extract_args *a, int c)
+{
+    switch (c) {
+    case OPT_PASSWORD:
+        a->opts.password = optarg;
+        break;
+    case OPT_DPI:
+        NUM_OPT("--dpi", 30, 1200, a->opts.dpi, AS_INT);
+        break;
+    case OPT_MAX_MP:
+        NUM_OPT("--max-megapixels", 1, 1000, a->opts.max_megapixels, AS_DOUBLE);
+        break;
+    case 'j':
+        NUM_OPT("--jobs", 1, 256, a->opts.jobs, AS_INT);
+        break;
+    case OPT_LANG:
+        a->opts.lang = optarg;
+        break;
+    case OPT_PAGE_TIMEOUT:
+        NUM_OPT("--page-timeout", 0, 86400, a->opts.page_timeout, AS_DOUBLE);
+        break;
+    case OPT_NO_ROTATE:
+        a->opts.rotate = 0;
+        break;
+    case OPT_TIMEOUT:
+        NUM_OPT("--timeout", 0, 864000, a->limits.timeout, AS_DOUBLE);
+        break;
+    case OPT_MAX_MEMORY:
+        NUM_OPT("--max-memory", 0, 1048576, a->limits.max_memory, AS_MB);
+        break;
+    case OPT_NO_ISOLATION:
+        a->isolate = 0;
+        break;
+    default:
+        return -2;
+    }
+    return -1;
+}
+
 /* Returns -1 to go on, or an exit code. */
 static int parse_option(extract_args *a, int c, char **argv)
 {
+    int r = parse_ocr_option(a, c);
+
+    if (r != -2)
+        return r;
     switch (c) {
     case 'c':
         a->config_path = optarg;
@@ -163,6 +285,16 @@ static int parse_args(extract_args *a, int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"limits", required_argument, NULL, OPT_LIMITS},
         {"docx-parts", required_argument, NULL, OPT_DOCX_PARTS},
+        {"password", required_argument, NULL, OPT_PASSWORD},
+        {"dpi", required_argument, NULL, OPT_DPI},
+        {"max-megapixels", required_argument, NULL, OPT_MAX_MP},
+        {"jobs", required_argument, NULL, 'j'},
+        {"lang", required_argument, NULL, OPT_LANG},
+        {"page-timeout", required_argument, NULL, OPT_PAGE_TIMEOUT},
+        {"no-rotate", no_argument, NULL, OPT_NO_ROTATE},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+        {"no-isolation", no_argument, NULL, OPT_NO_ISOLATION},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -170,7 +302,7 @@ static int parse_args(extract_args *a, int argc, char **argv)
 
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+:c:o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":c:o:j:h", opts, NULL)) != -1) {
         int rc = parse_option(a, c, argv);
         if (rc >= 0)
             return rc;
@@ -199,7 +331,7 @@ static int load_config(extract_args *a)
 }
 
 /* Text output: page texts separated by form feeds, a newline after each file. */
-static int write_text(FILE *out, const dc_document *doc)
+static int text_of(dc_buf_t *b, const dc_document *doc)
 {
     size_t n = dc_document_page_count(doc);
     size_t i;
@@ -207,80 +339,145 @@ static int write_text(FILE *out, const dc_document *doc)
     for (i = 0; i < n; i++) {
         size_t len;
         const char *t = dc_document_page_text(doc, i, &len);
-        if ((i && cli_write(out, "\f", 1) < 0) || cli_write(out, t, len) < 0)
+        if ((i && buf_add(b, "\f", 1) < 0) || buf_add(b, t, len) < 0)
             return -1;
     }
-    return cli_write(out, "\n", 1);
+    return buf_add(b, "\n", 1);
 }
 
-typedef struct {
-    FILE *out;
-    size_t written; /* records written so far (for the JSON array separators) */
-    int many;       /* several files: array or JSON Lines, error records included */
-} sink;
-
-static int emit_record(const extract_args *a, sink *s, const char *json)
-{
-    const char *sep = "";
-
-    if (!a->jsonl && s->many)
-        sep = s->written ? ",\n" : "[\n";
-    if (cli_write(s->out, sep, strlen(sep)) < 0 || cli_write(s->out, json, strlen(json)) < 0)
-        return -1;
-    if ((a->jsonl || !s->many) && cli_write(s->out, "\n", 1) < 0)
-        return -1;
-    s->written++;
-    return 0;
-}
-
-static int extract_one(const extract_args *a, sink *s, const char *path)
+/*
+ * Extract one file and render its record (JSON object or text) into *rec.
+ * Returns the file's exit code; *rec may stay empty (error with no record).
+ */
+static int produce(const extract_args *a, const char *path, dc_buf_t *rec)
 {
     dc_document *doc = NULL;
     char *json = NULL;
     unsigned flags = a->jsonl ? DC_JSON_COMPACT : 0;
     int rc = CLI_EXIT_OK;
     int err = dc_document_extract_file(&doc, path, &a->opts);
-    int werr;
 
     if (err < 0) {
         rc = cli_error(cli_exit_code(err), "extract", "%s: %s", path, dc_error_last()->message);
-        if (!s->many || a->text)
-            goto done;
-        err = dc_error_record_to_json(&json, path, err, dc_error_last()->message, flags);
-        if (err < 0)
-            goto done;
-        werr = emit_record(a, s, json);
-        goto written;
+        if (a->many && !a->text &&
+            dc_error_record_to_json(&json, path, err, dc_error_last()->message, flags) >= 0 &&
+            buf_add(rec, json, strlen(json)) < 0)
+            rc = CLI_EXIT_ERROR;
+        goto done;
     }
-    if (!cli_quiet && dc_document_page_count(doc) == 0 &&
-        dc_document_format(doc) != DC_FORMAT_UNSUPPORTED)
+    if (dc_document_page_count(doc) == 0 && dc_document_format(doc) != DC_FORMAT_UNSUPPORTED)
         cli_warn("%s: no pages", path);
     if (!dc_document_accepted(doc))
         rc = CLI_EXIT_REFUSED;
     if (dc_document_format(doc) == DC_FORMAT_UNSUPPORTED)
         rc = CLI_EXIT_DOCUMENT;
     if (a->text) {
-        werr = write_text(s->out, doc);
-    } else {
-        err = dc_document_to_json(&json, doc, flags);
-        if (err < 0) {
-            rc = cli_error(CLI_EXIT_ERROR, "extract", "%s: %s", path, dc_error_last()->message);
-            goto done;
-        }
-        werr = emit_record(a, s, json);
+        if (text_of(rec, doc) < 0)
+            rc = cli_error(CLI_EXIT_ERROR, "extract", "%s: out of memory", path);
+    } else if (dc_document_to_json(&json, doc, flags) < 0 || buf_add(rec, json, strlen(json)) < 0) {
+        rc = cli_error(CLI_EXIT_ERROR, "extract", "%s: %s", path, dc_error_last()->message);
     }
-written:
-    if (werr < 0)
-        rc = -CLI_EXIT_INPUT; /* output failure: stop everything */
 done:
     dc_free(json);
     dc_document_free(doc);
     return rc;
 }
 
+typedef struct {
+    const extract_args *a;
+    const char *path;
+} work;
+
+/* Child side of the isolation: produce the record and write it to fd. */
+static int work_fn(void *payload, int fd)
+{
+    work *w = payload;
+    dc_buf_t rec = {NULL, 0, 0};
+    int rc = produce(w->a, w->path, &rec);
+    size_t off = 0;
+
+    while (off < rec.len) {
+        ssize_t n = write(fd, rec.ptr + off, rec.len - off);
+        if (n <= 0) {
+            rc = CLI_EXIT_ERROR;
+            break;
+        }
+        off += (size_t)n;
+    }
+    free(rec.ptr);
+    return rc;
+}
+
+typedef struct {
+    FILE *out;
+    size_t written; /* records written so far (for the JSON array separators) */
+} sink;
+
+static int emit_record(const extract_args *a, sink *s, const char *rec, size_t len)
+{
+    const char *sep = "";
+
+    if (a->text)
+        return cli_write(s->out, rec, len);
+    if (!a->jsonl && a->many)
+        sep = s->written ? ",\n" : "[\n";
+    if (cli_write(s->out, sep, strlen(sep)) < 0 || cli_write(s->out, rec, len) < 0)
+        return -1;
+    if ((a->jsonl || !a->many) && cli_write(s->out, "\n", 1) < 0)
+        return -1;
+    s->written++;
+    return 0;
+}
+
+/* Run one file, isolated or not, and emit its record. Returns the file's
+ * exit code, or -1 when the output cannot be written. */
+static int extract_one(const extract_args *a, sink *s, const char *path)
+{
+    dc_buf_t rec = {NULL, 0, 0};
+    char msg[256];
+    int rc;
+
+    if (a->isolate) {
+        work w = {a, path};
+        rc = cli_supervise(&a->limits, work_fn, &w, &rec.ptr, &rec.len, msg, sizeof(msg));
+        if (rc < 0) {
+            char *json = NULL;
+            int code = rc;
+            rc = cli_error(code == DC_ECRASH ? CLI_EXIT_ERROR : cli_exit_code(code), "extract",
+                           "%s: %s", path, msg);
+            if (a->many && !a->text &&
+                dc_error_record_to_json(&json, path, code, msg, a->jsonl ? DC_JSON_COMPACT : 0) >= 0)
+                (void)buf_add(&rec, json, strlen(json));
+            dc_free(json);
+        }
+    } else {
+        rc = produce(a, path, &rec);
+    }
+    if (rec.len && emit_record(a, s, rec.ptr, rec.len) < 0)
+        rc = -1;
+    free(rec.ptr);
+    return rc;
+}
+
+static int finish(const extract_args *a, sink *s, int rc)
+{
+    const char *end = s->written ? "\n]\n" : "[]\n";
+
+    if (rc >= 0 && a->many && !a->jsonl && !a->text && cli_write(s->out, end, strlen(end)) < 0)
+        rc = -1;
+    if (fflush(s->out) != 0 || ferror(s->out))
+        rc = -1;
+    if (a->output && fclose(s->out) != 0)
+        rc = -1;
+    if (rc < 0)
+        rc = cli_error(CLI_EXIT_INPUT, "extract", "%s: cannot write output",
+                       a->output ? a->output : "standard output");
+    return rc;
+}
+
 static int run(const extract_args *a, int nfiles, char **files)
 {
-    sink s = {stdout, 0, nfiles > 1};
+    sink s = {stdout, 0};
     int rc = CLI_EXIT_OK;
     int i;
 
@@ -293,22 +490,12 @@ static int run(const extract_args *a, int nfiles, char **files)
     for (i = 0; i < nfiles; i++) {
         int r = extract_one(a, &s, files[i]);
         if (r < 0) {
-            rc = cli_error(CLI_EXIT_INPUT, "extract", "%s: cannot write output",
-                           a->output ? a->output : "standard output");
-            goto done;
+            rc = -1;
+            break;
         }
         rc = cli_exit_merge(rc, r);
     }
-    if (s.many && !a->jsonl && !a->text &&
-        cli_write(s.out, s.written ? "\n]\n" : "[]\n", s.written ? 3 : 3) < 0)
-        rc = cli_error(CLI_EXIT_INPUT, "extract", "cannot write output");
-done:
-    if (fflush(s.out) != 0 || ferror(s.out))
-        rc = cli_error(CLI_EXIT_INPUT, "extract", "%s: cannot write output",
-                       a->output ? a->output : "standard output");
-    if (a->output && fclose(s.out) != 0 && rc == CLI_EXIT_OK)
-        rc = cli_error(CLI_EXIT_INPUT, "extract", "%s: cannot write output", a->output);
-    return rc;
+    return finish(a, &s, rc);
 }
 
 int cmd_extract(int argc, char **argv)
@@ -319,11 +506,16 @@ int cmd_extract(int argc, char **argv)
 
     memset(&a, 0, sizeof(a));
     a.opts = defaults;
+    a.opts.password = getenv("DOCCLASS_PDF_PASSWORD");
+    a.isolate = 1;
+    a.limits.timeout = 600;
+    a.limits.max_memory = (size_t)4096 << 20;
     rc = parse_args(&a, argc, argv);
     if (rc >= 0)
         return rc;
     rc = load_config(&a);
     if (rc >= 0)
         return rc;
+    a.many = argc - optind > 1;
     return run(&a, argc - optind, argv + optind);
 }

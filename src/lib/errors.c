@@ -117,6 +117,10 @@ const char *dc_strerror(int code)
         return "time limit exceeded";
     case DC_EPASSWORD:
         return "document is encrypted";
+    case DC_EMEMORY:
+        return "memory limit exceeded";
+    case DC_ECRASH:
+        return "worker crashed";
     default:
         return "internal error";
     }

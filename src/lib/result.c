@@ -287,6 +287,10 @@ static const char *code_name(int code)
         return "TIMEOUT";
     case DC_EPASSWORD:
         return "ENCRYPTED";
+    case DC_EMEMORY:
+        return "MEMORY_LIMIT";
+    case DC_ECRASH:
+        return "CRASH";
     default:
         return "INTERNAL_ERROR";
     }

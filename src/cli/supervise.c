@@ -1,0 +1,199 @@
+/*
+ * Isolation: run one unit of work (one document) in a child process, so a
+ * hang, a crash or a memory blow-up inside a library costs that document
+ * only. The parent enforces a wall-clock deadline and a resident-memory cap
+ * (sampled from /proc every 20 ms, with RLIMIT_AS as a hard backstop) and
+ * collects what the child writes to its pipe.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "supervise.h"
+
+#define POLL_MS 20
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Resident set size of pid in bytes, or 0 when unknown. */
+static size_t rss_of(pid_t pid)
+{
+    char path[64];
+    unsigned long size = 0, resident = 0;
+    FILE *f;
+
+    (void)snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+    f = fopen(path, "r");
+    if (!f)
+        return 0;
+    if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+        resident = 0;
+    (void)fclose(f);
+    return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static void child_main(const cli_limits *lim, cli_work_fn fn, void *payload, int fd)
+{
+    int rc;
+
+    if (lim->max_memory) {
+        /* Backstop only: address space is larger than what is resident. */
+        rlim_t cap = (rlim_t)lim->max_memory * 2 + ((rlim_t)1 << 30);
+        struct rlimit rl = {cap, cap};
+        (void)setrlimit(RLIMIT_AS, &rl);
+    }
+    rc = fn(payload, fd);
+    close(fd);
+    _exit(rc & 0x7f);
+}
+
+typedef struct {
+    char *data;
+    size_t len, cap, max;
+} collect;
+
+/* Append what is readable; 0 at EOF, 1 more to come, -1 error. */
+static int drain(int fd, collect *c)
+{
+    char chunk[65536];
+    ssize_t n = read(fd, chunk, sizeof(chunk));
+
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN ? 1 : -1;
+    if (n == 0)
+        return 0;
+    if (c->len + (size_t)n > c->max)
+        return -1;
+    if (c->len + (size_t)n + 1 > c->cap) {
+        size_t ncap = c->cap ? c->cap : 65536;
+        char *p;
+        while (ncap < c->len + (size_t)n + 1)
+            ncap *= 2;
+        p = realloc(c->data, ncap);
+        if (!p)
+            return -1;
+        c->data = p;
+        c->cap = ncap;
+    }
+    memcpy(c->data + c->len, chunk, (size_t)n);
+    c->len += (size_t)n;
+    c->data[c->len] = '\0';
+    return 1;
+}
+
+/* Watch the child until its pipe closes or a limit is hit. */
+static int watch(pid_t pid, int fd, const cli_limits *lim, collect *c, size_t *peak)
+{
+    double deadline = lim->timeout > 0 ? now() + lim->timeout : 0;
+    struct pollfd pfd = {fd, POLLIN, 0};
+
+    for (;;) {
+        int r = poll(&pfd, 1, POLL_MS);
+        size_t rss;
+        if (r > 0) {
+            int d = drain(fd, c);
+            if (d == 0)
+                return 0;
+            if (d < 0)
+                return DC_ELIMIT;
+        } else if (r < 0 && errno != EINTR) {
+            return DC_ERROR;
+        }
+        rss = rss_of(pid);
+        if (rss > *peak)
+            *peak = rss;
+        if (lim->max_memory && rss > lim->max_memory)
+            return DC_EMEMORY;
+        if (deadline && now() > deadline)
+            return DC_ETIMEOUT;
+    }
+}
+
+static int verdict(int status, int limit_hit, const cli_limits *lim, size_t peak, char *msg,
+                   size_t msgsz)
+{
+    if (limit_hit == DC_ETIMEOUT) {
+        (void)snprintf(msg, msgsz, "stopped after the %.0f s time limit (--timeout)",
+                       lim->timeout);
+        return DC_ETIMEOUT;
+    }
+    if (limit_hit == DC_EMEMORY) {
+        (void)snprintf(msg, msgsz, "stopped at %zu MB, over the %zu MB memory limit (--max-memory)",
+                       peak >> 20, lim->max_memory >> 20);
+        return DC_EMEMORY;
+    }
+    if (limit_hit == DC_ELIMIT) {
+        (void)snprintf(msg, msgsz, "result larger than %zu bytes", (size_t)CLI_RESULT_MAX);
+        return DC_ELIMIT;
+    }
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        /* An abort or segfault near the address-space cap is the cap. */
+        if (lim->max_memory && peak > lim->max_memory / 10 * 8) {
+            (void)snprintf(msg, msgsz, "ran out of memory near the %zu MB limit (signal %d)",
+                           lim->max_memory >> 20, sig);
+            return DC_EMEMORY;
+        }
+        (void)snprintf(msg, msgsz, "worker crashed (signal %d: %s)", sig, strsignal(sig));
+        return DC_ECRASH;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : DC_ECRASH;
+}
+
+int cli_supervise(const cli_limits *lim, cli_work_fn fn, void *payload, char **out,
+                  size_t *len_out, char *msg, size_t msgsz)
+{
+    collect c = {NULL, 0, 0, CLI_RESULT_MAX};
+    int fds[2] = {-1, -1};
+    int status = 0;
+    int hit;
+    size_t peak = 0;
+    pid_t pid;
+    int rc;
+
+    *out = NULL;
+    *len_out = 0;
+    msg[0] = '\0';
+    if (pipe(fds) < 0) {
+        (void)snprintf(msg, msgsz, "pipe: %s", strerror(errno));
+        return DC_ERROR;
+    }
+    (void)fflush(NULL);
+    pid = fork();
+    if (pid < 0) {
+        (void)snprintf(msg, msgsz, "fork: %s", strerror(errno));
+        close(fds[0]);
+        close(fds[1]);
+        return DC_ERROR;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        child_main(lim, fn, payload, fds[1]);
+    }
+    close(fds[1]);
+    hit = watch(pid, fds[0], lim, &c, &peak);
+    if (hit < 0)
+        (void)kill(pid, SIGKILL);
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    rc = verdict(status, hit, lim, peak, msg, msgsz);
+    if (rc < 0) {
+        free(c.data);
+        return rc;
+    }
+    *out = c.data;
+    *len_out = c.len;
+    return rc;
+}

@@ -1,0 +1,28 @@
+/*
+ * Per-document isolation in a child process (see supervise.c).
+ */
+#ifndef DC_SUPERVISE_H
+#define DC_SUPERVISE_H
+
+#include "cli.h"
+
+#define CLI_RESULT_MAX ((size_t)1 << 30) /* 1 GB of result per document */
+
+typedef struct {
+    double timeout;    /* seconds; 0: none */
+    size_t max_memory; /* bytes of resident memory; 0: none */
+} cli_limits;
+
+/* Work run in the child: write the result to fd, return an exit code 0-127. */
+typedef int (*cli_work_fn)(void *payload, int fd);
+
+/*
+ * Run fn in a child under the limits. On a normal exit returns the child's
+ * exit code (>= 0) and what it wrote (*out, malloc'd, may be NULL when
+ * empty). Returns DC_ETIMEOUT, DC_EMEMORY, DC_ECRASH or DC_ERROR with a
+ * one-line msg when the child had to be stopped or died.
+ */
+int cli_supervise(const cli_limits *lim, cli_work_fn fn, void *payload, char **out,
+                  size_t *len_out, char *msg, size_t msgsz);
+
+#endif
