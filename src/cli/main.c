@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include <getopt.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
