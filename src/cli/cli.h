@@ -12,7 +12,7 @@
 
 #define PROGRAM_NAME "docclass"
 
-/* Exit codes: frozen, documented in docs/docclass.1.md (EXIT STATUS). */
+/* Exit codes: frozen, documented in docs/exit-codes.md and docs/docclass.1. */
 enum {
     CLI_EXIT_OK = 0,
     CLI_EXIT_ERROR = 1,       /* internal error, out of memory */

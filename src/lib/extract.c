@@ -62,7 +62,9 @@ static int route(dc_document *doc, const void *data, size_t len, const dc_extrac
     case DC_FORMAT_TIFF:
         return dc_image_extract(doc, data, len);
     default:
-        return DC_OK; /* unsupported: reported by the limits stage */
+        return dc_error_set(DC_EUNSUPPORTED, "unsupported document (%s): %s (UNSUPPORTED_DOC_TYPE)",
+                            doc->det.kind ? doc->det.kind : "unknown",
+                            doc->det.reason ? doc->det.reason : "not a supported format");
     }
 }
 

@@ -1,2 +1,114 @@
 #!/bin/sh
-exit 0
+# CLI behaviour tests: exit codes, stdout/stderr separation, one-line errors.
+# Each case runs docclass and checks its exit code, stdout and stderr.
+# Needs: $DOCCLASS (the binary), python3 (JSON checks).
+set -u
+BIN=${DOCCLASS:?DOCCLASS must name the docclass binary}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+# run NAME RC -- ARGS...: runs, then the checks below read $T/out $T/err
+run() {
+    name=$1 want=$2
+    shift 3
+    "$BIN" "$@" >"$T/out" 2>"$T/err" </dev/null
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL $name: exit $got, expected $want"
+        sed 's/^/  stderr: /' "$T/err" | head -5
+        fail=$((fail + 1))
+        return 1
+    fi
+    return 0
+}
+ok() { pass=$((pass + 1)); }
+bad() {
+    echo "FAIL $name: $1"
+    sed 's/^/  stdout: /' "$T/out" | head -5
+    sed 's/^/  stderr: /' "$T/err" | head -5
+    fail=$((fail + 1))
+}
+stdout_empty() { [ ! -s "$T/out" ]; }
+stderr_lines() { [ "$(wc -l <"$T/err")" -eq "$1" ]; }
+stderr_has() { grep -q -- "$1" "$T/err"; }
+stdout_has() { grep -q -- "$1" "$T/out"; }
+json_ok() { python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$T/out" 2>/dev/null; }
+jsonl_ok() {
+    python3 -c "
+import json,sys
+lines=open(sys.argv[1]).read().splitlines()
+assert len(lines)==int(sys.argv[2]), len(lines)
+[json.loads(l) for l in lines]" "$T/out" "$1" 2>/dev/null
+}
+# py EXPR: evaluate a Python expression over the JSON on stdout (bound to j)
+py() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if ($1) else 1)" "$T/out" 2>/dev/null; }
+
+printf 'Hello, world.\n' >"$T/hello.txt"
+: >"$T/empty.bin"
+python3 -c "print('a'*10001, end='')" >"$T/big.txt"
+printf '{\n  "DocumentReadAction": "TEXTRACT_DETECT_DOCUMENT_TEXT",\n  "DocumentReadMode": "BOGUS"\n}\n' >"$T/bogus.json"
+printf 'GIF89a\001\000\001\000' >"$T/pic.gif"
+
+# --- usage -------------------------------------------------------------
+if run no-args 2 --; then stdout_empty && stderr_has "no command" && ok || bad "usage message"; fi
+if run help 0 -- --help; then stdout_has "extract" && stderr_lines 0 && ok || bad "help text"; fi
+if run version 0 -- --version; then stdout_has "docclass " && ok || bad "version"; fi
+if run unknown-cmd 2 -- frobnicate; then stdout_empty && stderr_has "unknown command 'frobnicate'" && ok || bad "message"; fi
+if run extract-help 0 -- extract --help; then stdout_has "usage: docclass extract" && stdout_has "Exit status" && ok || bad "help"; fi
+if run detect-help 0 -- detect --help; then stdout_has "usage: docclass detect" && ok || bad "help"; fi
+if run extract-nofile 2 -- extract; then stdout_empty && stderr_has "no FILE" && stderr_has "try 'docclass extract --help'" && ok || bad "usage"; fi
+if run extract-badopt 2 -- extract --frob "$T/hello.txt"; then stdout_empty && stderr_has "unknown option '--frob'" && ok || bad "usage"; fi
+if run extract-badlimits 2 -- extract --limits weekly "$T/hello.txt"; then stdout_empty && stderr_has "realtime, async, none" && ok || bad "usage"; fi
+if run extract-missing-value 2 -- extract "$T/hello.txt" --config; then stdout_empty && stderr_has "needs a value" && ok || bad "usage"; fi
+
+# --- input errors: one line on stderr, nothing on stdout ------------------
+if run missing 4 -- extract "$T/nope.pdf"; then
+    stdout_empty && stderr_lines 1 && stderr_has "^docclass: extract: $T/nope.pdf: no such file$" && ok || bad "one line"
+fi
+if run directory 4 -- extract "$T"; then stdout_empty && stderr_lines 1 && stderr_has "is a directory" && ok || bad "one line"; fi
+if run empty 5 -- extract "$T/empty.bin"; then stdout_empty && stderr_lines 1 && stderr_has "empty" && ok || bad "one line"; fi
+if run gif 5 -- extract "$T/pic.gif"; then stdout_empty && stderr_lines 1 && stderr_has "UNSUPPORTED_DOC_TYPE" && ok || bad "one line"; fi
+if run bad-config 3 -- extract --config "$T/bogus.json" "$T/hello.txt"; then
+    stdout_empty && stderr_lines 1 && stderr_has "bogus.json:3:" && stderr_has "DocumentReadMode" &&
+        stderr_has "BOGUS" && stderr_has "SERVICE_DEFAULT" && stderr_has "FORCE_DOCUMENT_READ_ACTION" && ok || bad "config message"
+fi
+if run missing-config 4 -- extract --config "$T/none.json" "$T/hello.txt"; then stdout_empty && stderr_lines 1 && ok || bad "one line"; fi
+if run dev-full 4 -- extract "$T/hello.txt" -o /dev/full; then stderr_lines 1 && stderr_has "cannot write output" && ok || bad "write error"; fi
+
+# --- results -------------------------------------------------------------
+if run text-json 0 -- extract "$T/hello.txt"; then
+    json_ok && stderr_lines 0 && py "j['DocumentMetadata']['Pages']==1 and j['DocumentType'][0]['Type']=='PLAIN_TEXT' and j['pages'][0]['text']=='Hello, world.\n' and j['DocumentMetadata']['ExtractedCharacters'][0]['Count']==14" && ok || bad "JSON result"
+fi
+if run text-format 0 -- extract --format text "$T/hello.txt"; then
+    [ "$(cat "$T/out")" = "Hello, world." ] && ok || bad "text output"
+fi
+if run output-file 0 -- extract -o "$T/res.json" "$T/hello.txt"; then
+    stdout_empty && python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$T/res.json" && ok || bad "-o FILE"
+fi
+if run over-limit 9 -- extract "$T/big.txt"; then
+    json_ok && py "not j['admission']['accepted'] and j['admission']['refusals'][0]['Detail']['Reason']=='DOCUMENT_SIZE_EXCEEDED' and j['Errors'][0]['ErrorCode']=='PAGE_CHARACTERS_EXCEEDED' and len(j['pages'][0]['text'])==10001" && ok || bad "refusal"
+fi
+if run over-limit-none 0 -- extract --limits none "$T/big.txt"; then json_ok && py "j['admission']['accepted']" && ok || bad "limits none"; fi
+if run over-limit-async 0 -- extract --limits async "$T/big.txt"; then json_ok && py "j['config']['limits']=='async'" && ok || bad "async"; fi
+if run many-array 4 -- extract "$T/hello.txt" "$T/nope.txt" "$T/big.txt"; then
+    json_ok && stderr_lines 1 && py "len(j)==3 and j[1]['error']['code']=='NOT_FOUND' and j[0]['pages'][0]['text']=='Hello, world.\n' and j[2]['admission']['accepted']==False" && ok || bad "array with error record"
+fi
+if run many-jsonl 4 -- extract --jsonl "$T/hello.txt" "$T/nope.txt"; then jsonl_ok 2 && ok || bad "JSON Lines"; fi
+if run cli-override 0 -- extract --read-mode FORCE_DOCUMENT_READ_ACTION "$T/hello.txt"; then
+    json_ok && py "j['config']['effective']['DocumentReadMode']=='FORCE_DOCUMENT_READ_ACTION'" && ok || bad "override"
+fi
+if run no-isolation 0 -- extract --no-isolation "$T/hello.txt"; then json_ok && ok || bad "in-process"; fi
+
+# --- detect --------------------------------------------------------------
+if run detect 0 -- detect "$T/hello.txt" "$T/pic.gif"; then
+    stdout_has "hello.txt: text" && stdout_has "pic.gif: unsupported (gif)" && ok || bad "detect lines"
+fi
+if run detect-json 0 -- detect --json "$T/hello.txt" "$T/empty.bin"; then
+    jsonl_ok 2 && stdout_has '"kind":"empty"' && ok || bad "detect JSON Lines"
+fi
+if run detect-missing 4 -- detect "$T/hello.txt" "$T/nope"; then stdout_has "hello.txt: text" && stderr_lines 1 && ok || bad "detect errors"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
