@@ -19,6 +19,16 @@
 
 #define POLL_MS 20
 
+/* AddressSanitizer reserves terabytes of address space: an RLIMIT_AS cap
+ * would break it, so sanitizer builds rely on the RSS sampling alone. */
+#if defined(__SANITIZE_ADDRESS__)
+#define DC_NO_RLIMIT_AS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DC_NO_RLIMIT_AS 1
+#endif
+#endif
+
 static double now(void)
 {
     struct timespec ts;
@@ -47,12 +57,14 @@ static void child_main(const cli_limits *lim, cli_work_fn fn, void *payload, int
 {
     int rc;
 
+#ifndef DC_NO_RLIMIT_AS
     if (lim->max_memory) {
         /* Backstop only: address space is larger than what is resident. */
         rlim_t cap = (rlim_t)lim->max_memory * 2 + ((rlim_t)1 << 30);
         struct rlimit rl = {cap, cap};
         (void)setrlimit(RLIMIT_AS, &rl);
     }
+#endif
     rc = fn(payload, fd);
     close(fd);
     _exit(rc & 0x7f);

@@ -101,6 +101,33 @@ if run cli-override 0 -- extract --read-mode FORCE_DOCUMENT_READ_ACTION "$T/hell
 fi
 if run no-isolation 0 -- extract --no-isolation "$T/hello.txt"; then json_ok && ok || bad "in-process"; fi
 
+# --- isolation: a hang, a crash, a memory blow-up cost one record -------------
+FAULTY=${DOCCLASS_FAULTY:-}
+if [ -n "$FAULTY" ]; then
+    BIN_SAVED=$BIN
+    BIN=$FAULTY
+    cp "$T/hello.txt" "$T/victim.txt"
+    export DOCCLASS_FAULT_MATCH=victim
+    export DOCCLASS_FAULT=hang
+    if run fault-hang 10 -- extract --timeout 1 "$T/hello.txt" "$T/victim.txt" "$T/hello.txt"; then
+        json_ok && stderr_lines 1 && stderr_has "victim.txt: stopped after the 1 s time limit" &&
+            py "len(j)==3 and j[1]['error']['code']=='TIMEOUT' and j[2]['pages'][0]['text']=='Hello, world.\n'" && ok || bad "timeout record"
+    fi
+    export DOCCLASS_FAULT=crash
+    if run fault-crash 1 -- extract --jsonl "$T/victim.txt" "$T/hello.txt"; then
+        jsonl_ok 2 && stderr_has "worker crashed (signal 11" && stdout_has '"code":"CRASH"' && ok || bad "crash record"
+    fi
+    export DOCCLASS_FAULT=memory
+    if run fault-memory 10 -- extract --jsonl --max-memory 200 "$T/victim.txt" "$T/hello.txt"; then
+        jsonl_ok 2 && stderr_has "memory limit" && stdout_has '"code":"MEMORY_LIMIT"' && ok || bad "memory record"
+    fi
+    if run fault-single 10 -- extract --max-memory 200 "$T/victim.txt"; then
+        stdout_empty && stderr_lines 1 && ok || bad "single file: nothing on stdout"
+    fi
+    unset DOCCLASS_FAULT DOCCLASS_FAULT_MATCH
+    BIN=$BIN_SAVED
+fi
+
 # --- detect --------------------------------------------------------------
 if run detect 0 -- detect "$T/hello.txt" "$T/pic.gif"; then
     stdout_has "hello.txt: text" && stdout_has "pic.gif: unsupported (gif)" && ok || bad "detect lines"
