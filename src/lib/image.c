@@ -1,8 +1,313 @@
-/* STUB: replaced by the image stage. */
+/*
+ * Image stage: PNG, JPEG and TIFF (every page) read from memory with
+ * Leptonica. The headers are checked before anything is decoded, so a
+ * decompression bomb is refused without allocating its pixels; pages are
+ * then decoded one at a time, as the OCR pool asks for them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <leptonica/allheaders.h>
+
 #include "ocr.h"
+
+#define TIFF_MAX_PAGES  2000
+#define ASSUMED_DPI     300
+#define LOW_DPI         150
+#define TEXTRACT_MAX_PX 10000
+
+typedef struct {
+    int width, height; /* from the header */
+    int dpi;           /* from the decoded image; 0: none in the file */
+    int decoded;       /* 1 once render() got pixels */
+} page_facts;
+
+typedef struct {
+    const l_uint8 *data;
+    size_t len;
+    int tiff;
+    int jpeg;
+    size_t npages;
+    page_facts *pages;
+} source;
+
+/* ------------------------------------------------------------- headers */
+
+static int check_size(const dc_document *doc, size_t npages, size_t i, int w, int h)
+{
+    double cap = doc->opts.max_image_megapixels > 0 ? doc->opts.max_image_megapixels : 250.0;
+    double mp = (double)w * (double)h / 1e6;
+
+    if (w <= 0 || h <= 0)
+        return dc_error_set(DC_ECORRUPT, "%s%zu%sthe image header gives no size",
+                            npages > 1 ? "page " : "", i + 1, npages > 1 ? ": " : "");
+    if (mp <= cap)
+        return DC_OK;
+    if (npages > 1)
+        return dc_error_set(DC_ELIMIT,
+                            "page %zu: image is %dx%d (%.1f megapixels), over the %g-megapixel "
+                            "limit",
+                            i + 1, w, h, mp, cap);
+    return dc_error_set(DC_ELIMIT, "image is %dx%d (%.1f megapixels), over the %g-megapixel limit",
+                        w, h, mp, cap);
+}
+
+/* TIFF: walk the directories (headers only) to count the pages. */
+static int tiff_headers(source *s, page_facts **out)
+{
+    page_facts *p = NULL, *np;
+    size_t n = 0, cap = 0;
+    int w, h, bps, spp, res, cmap, fmt;
+
+    while (readHeaderMemTiff(s->data, s->len, (l_int32)n, &w, &h, &bps, &spp, &res, &cmap, &fmt) ==
+           0) {
+        if (n == TIFF_MAX_PAGES) {
+            free(p);
+            return dc_error_set(DC_ELIMIT, "TIFF has more than %d pages", TIFF_MAX_PAGES);
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 4;
+            np = realloc(p, cap * sizeof(*p));
+            if (!np) {
+                free(p);
+                return dc_error_oom();
+            }
+            p = np;
+        }
+        p[n++] = (page_facts){w, h, 0, 0};
+    }
+    if (n == 0)
+        return dc_error_set(DC_ECORRUPT, "the TIFF header cannot be read (damaged file)");
+    *out = p;
+    s->npages = n;
+    return DC_OK;
+}
+
+static int single_header(source *s, page_facts **out)
+{
+    int fmt = 0, w = 0, h = 0, bps = 0, spp = 0, cmap = 0;
+
+    if (pixReadHeaderMem(s->data, s->len, &fmt, &w, &h, &bps, &spp, &cmap) != 0)
+        return dc_error_set(DC_ECORRUPT, "the image header cannot be read (damaged file)");
+    *out = calloc(1, sizeof(**out));
+    if (!*out)
+        return dc_error_oom();
+    (*out)[0].width = w;
+    (*out)[0].height = h;
+    s->npages = 1;
+    return DC_OK;
+}
+
+/* Read every page's size from the headers and refuse the document when one
+ * is over the decoded-image cap, before any pixel is decoded. */
+static int read_headers(const dc_document *doc, source *s)
+{
+    size_t i;
+    int err = s->tiff ? tiff_headers(s, &s->pages) : single_header(s, &s->pages);
+
+    for (i = 0; err >= 0 && i < s->npages; i++)
+        err = check_size(doc, s->npages, i, s->pages[i].width, s->pages[i].height);
+    return err;
+}
+
+/* ------------------------------------------------------------- decoding */
+
+/* Any Leptonica image to 8-bit grey, transparency flattened onto white. */
+static PIX *to_gray(PIX *pix)
+{
+    PIX *flat = NULL, *gray;
+
+    if (pixGetDepth(pix) == 32 && pixGetSpp(pix) == 4)
+        flat = pixAlphaBlendUniform(pix, 0xffffff00);
+    gray = pixConvertTo8(flat ? flat : pix, 0);
+    pixDestroy(&flat);
+    return gray;
+}
+
+static int pix_to_gray(dc_gray *out, PIX *gray, int dpi)
+{
+    PIX *swapped = pixEndianByteSwapNew(gray);
+    int w = pixGetWidth(gray), h = pixGetHeight(gray), y;
+    l_uint32 *data;
+    int wpl;
+
+    if (!swapped)
+        return dc_error_oom();
+    out->px = malloc((size_t)w * (size_t)h);
+    if (!out->px) {
+        pixDestroy(&swapped);
+        return dc_error_oom();
+    }
+    data = pixGetData(swapped);
+    wpl = pixGetWpl(swapped);
+    for (y = 0; y < h; y++)
+        memcpy(out->px + (size_t)y * (size_t)w, data + (size_t)y * (size_t)wpl, (size_t)w);
+    out->width = w;
+    out->height = h;
+    out->stride = w;
+    out->dpi = dpi;
+    pixDestroy(&swapped);
+    return DC_OK;
+}
+
+/* JPEG with corrupt-data warnings is decoded anyway (what is readable is
+ * read, as Textract would); TIFF pages one at a time. */
+static PIX *decode(const source *s, size_t i)
+{
+    l_int32 nwarn = 0;
+
+    if (s->tiff)
+        return pixReadMemTiff(s->data, s->len, (l_int32)i);
+    if (s->jpeg)
+        return pixReadMemJpeg(s->data, s->len, 0, 1, &nwarn, L_JPEG_CONTINUE_WITH_BAD_DATA);
+    return pixReadMem(s->data, s->len);
+}
+
+/* The decoded size must be the header's, possibly turned by a TIFF
+ * Orientation tag (Leptonica applies it). */
+static int same_size(PIX *pix, const page_facts *f)
+{
+    int w = pixGetWidth(pix), h = pixGetHeight(pix);
+    return (w == f->width && h == f->height) || (w == f->height && h == f->width);
+}
+
+static int usable_dpi(int res)
+{
+    return res >= 10 && res <= 20000;
+}
+
+/* dc_render_fn: decode page i (called in page order from the OCR caller's
+ * thread) and hand it over as grey pixels. */
+static int render_page(void *payload, size_t i, dc_gray *out)
+{
+    source *s = payload;
+    page_facts *f = &s->pages[i];
+    PIX *pix = decode(s, i);
+    PIX *gray = NULL;
+    int err;
+
+    if (!pix)
+        return dc_error_set(
+            DC_ECORRUPT,
+            "the image data cannot be decoded (damaged, or a layout Leptonica does not read)");
+    if (!same_size(pix, f)) {
+        err = dc_error_set(DC_ECORRUPT, "the decoded image is %dx%d, its header said %dx%d",
+                           pixGetWidth(pix), pixGetHeight(pix), f->width, f->height);
+        goto done;
+    }
+    f->dpi = usable_dpi(pixGetXRes(pix)) ? pixGetXRes(pix) : 0;
+    gray = to_gray(pix);
+    if (!gray) {
+        err = dc_error_set(DC_ECORRUPT, "the image (%d bits per pixel) cannot be made grey",
+                           pixGetDepth(pix));
+        goto done;
+    }
+    err = pix_to_gray(out, gray, f->dpi ? f->dpi : ASSUMED_DPI);
+    if (err >= 0)
+        f->decoded = 1;
+done:
+    pixDestroy(&gray);
+    pixDestroy(&pix);
+    return err;
+}
+
+/* ------------------------------------------------------------- pages */
+
+/* Warnings and errors known from the picture itself. */
+static int page_notes(dc_document *doc, int page, const page_facts *f)
+{
+    int err = DC_OK;
+
+    if (f->width > TEXTRACT_MAX_PX || f->height > TEXTRACT_MAX_PX)
+        err = dc_doc_error(doc, page, "TEXTRACT_BAD_PAGE",
+                           "the image is %dx%d pixels; Textract accepts at most %d pixels a side",
+                           f->width, f->height, TEXTRACT_MAX_PX);
+    if (err >= 0 && f->decoded && !f->dpi)
+        err =
+            dc_doc_warn(doc, page, "DOCCLASS_DPI_ASSUMED",
+                        "the image has no resolution in its metadata; %d DPI assumed", ASSUMED_DPI);
+    if (err >= 0 && f->dpi && f->dpi < LOW_DPI)
+        err = dc_doc_warn(doc, page, "DOCCLASS_LOW_RESOLUTION",
+                          "the image is %d DPI; the service recommends at least %d DPI for text "
+                          "recognition",
+                          f->dpi, LOW_DPI);
+    return err;
+}
+
+static int page_add(dc_document *doc, size_t i, dc_ocr_result *r, const page_facts *f)
+{
+    json_t *info = NULL;
+    int page = (int)i + 1, err;
+
+    err = page_notes(doc, page, f);
+    if (err >= 0 && r->err < 0)
+        err =
+            dc_doc_error(doc, page, f->decoded ? r->errcode : "TEXTRACT_BAD_PAGE", "%s", r->errmsg);
+    if (err >= 0)
+        err = dc_ocr_emit_warnings(doc, page, r);
+    if (err >= 0 && r->err >= 0) {
+        err = dc_ocr_page_info(&info, r);
+        if (err >= 0 && !f->dpi)
+            err = json_object_set_new(json_object_get(info, "ocr"), "dpi_assumed", json_true()) < 0
+                      ? dc_error_oom()
+                      : DC_OK;
+    }
+    if (err < 0) {
+        json_decref(info);
+        return err;
+    }
+    err = dc_doc_add_page(doc, r->text, r->len, DC_EXTRACTOR_OCR, DC_DOCTYPE_IMAGE, info,
+                          "images are always read by Textract (OCR)");
+    r->text = NULL;
+    return err < 0 ? err : DC_OK;
+}
+
+/* A single picture that cannot be decoded is a damaged document; a bad
+ * page of a multi-page TIFF is a page error and the other pages go on. */
+static int add_pages(dc_document *doc, source *s, dc_ocr_result *res)
+{
+    size_t i;
+    int err = DC_OK;
+
+    if (s->npages == 1 && res[0].err < 0 && !s->pages[0].decoded)
+        return dc_error_set(res[0].err == DC_ENOMEM ? DC_ENOMEM : DC_ECORRUPT, "%s", res[0].errmsg);
+    for (i = 0; i < s->npages && err >= 0; i++)
+        err = page_add(doc, i, &res[i], &s->pages[i]);
+    if (err >= 0)
+        err = dc_doc_info_set(doc, "image",
+                              json_pack("{s:s,s:I}", "format", dc_format_name(doc->det.format),
+                                        "pages", (json_int_t)s->npages));
+    return err;
+}
 
 int dc_image_extract(dc_document *doc, const void *data, size_t len)
 {
-    (void)doc; (void)data; (void)len;
-    return dc_error_set(DC_EUNSUPPORTED, "image extraction is not available in this build");
+    source s = {data, len, doc->det.format == DC_FORMAT_TIFF, doc->det.format == DC_FORMAT_JPEG,
+                0,    NULL};
+    dc_ocr_result *res = NULL;
+    dc_ocr_options o;
+    size_t i;
+    int err;
+
+    dc_ocr_process_init();
+    err = read_headers(doc, &s);
+    if (err < 0)
+        goto done;
+    res = calloc(s.npages, sizeof(*res));
+    if (!res) {
+        err = dc_error_oom();
+        goto done;
+    }
+    dc_ocr_options_from(&o, doc);
+    err = dc_ocr_pages(res, s.npages, render_page, &s, &o);
+    if (err < 0)
+        goto done;
+    err = add_pages(doc, &s, res);
+done:
+    for (i = 0; res && i < s.npages; i++)
+        dc_ocr_result_dispose(&res[i]);
+    free(res);
+    free(s.pages);
+    return err;
 }

@@ -18,17 +18,17 @@ typedef struct {
 
 /* Per-page OCR outcome. */
 typedef struct {
-    char *text;         /* malloc'd UTF-8, NUL-terminated; NULL on error */
+    char *text; /* malloc'd UTF-8, NUL-terminated; NULL on error */
     size_t len;
-    double mean_conf;   /* 0-100 */
-    double seconds;     /* wall time of recognition */
-    int rotation;       /* degrees corrected before OCR: 0, 90, 180, 270 */
-    double skew;        /* degrees of skew corrected */
-    json_t *words;      /* word boxes and confidences (owned) or NULL */
-    json_t *info;       /* further details for the page record (owned) or NULL */
-    int err;            /* < 0 when this page failed */
-    char errcode[48];   /* service-style code for Errors, e.g. TEXTRACT_BAD_PAGE */
-    char errmsg[256];   /* one line */
+    double mean_conf; /* 0-100 */
+    double seconds;   /* wall time of recognition */
+    int rotation;     /* degrees corrected before OCR: 0, 90, 180, 270 */
+    double skew;      /* degrees of skew corrected */
+    json_t *words;    /* word boxes and confidences (owned) or NULL */
+    json_t *info;     /* further details for the page record (owned) or NULL */
+    int err;          /* < 0 when this page failed */
+    char errcode[48]; /* service-style code for Errors, e.g. TEXTRACT_BAD_PAGE */
+    char errmsg[256]; /* one line */
 } dc_ocr_result;
 
 /* Produce page i's grey image; called from the calling thread, in page order. */
@@ -46,11 +46,8 @@ typedef struct {
 /* OCR n page images produced by render(). results[] must hold n zeroed
  * entries; each gets its text or its own error. Returns < 0 only when the
  * whole run failed (engine could not start: e.g. missing traineddata). */
-int dc_ocr_pages(dc_ocr_result *results,
-                 size_t n,
-                 dc_render_fn render,
-                 void *payload,
-                 const dc_ocr_options *o);
+int dc_ocr_pages(
+    dc_ocr_result *results, size_t n, dc_render_fn render, void *payload, const dc_ocr_options *o);
 
 /* Release the contents of a result. */
 void dc_ocr_result_dispose(dc_ocr_result *r);
@@ -65,5 +62,20 @@ int dc_pdf_extract(dc_document *doc, const void *data, size_t len, const char *p
 
 /* Fill dc_ocr_options from the document's extraction options. */
 void dc_ocr_options_from(dc_ocr_options *o, const dc_document *doc);
+
+/* The page record's OCR details, {"ocr": {"mean_confidence", "seconds",
+ * "rotation", "skew", "dpi", "width", "height", "lines": [{"bbox", "conf",
+ * "words": [{"text", "bbox", "conf"}]}]}} (docs/ocr.md), for
+ * dc_doc_add_page's info. r keeps its own references. */
+int dc_ocr_page_info(json_t **out, dc_ocr_result *r);
+
+/* Add the page's OCR remarks (r->info "warnings": [{"code", "message"}],
+ * e.g. DOCCLASS_TABLES_APPROXIMATED) to the document's Warnings. */
+int dc_ocr_emit_warnings(dc_document *doc, int page, const dc_ocr_result *r);
+
+/* Process-wide settings the OCR libraries need before their first call
+ * (OMP_THREAD_LIMIT=1 unless set, Leptonica messages off). Idempotent and
+ * thread-safe; dc_ocr_pages and dc_image_extract call it themselves. */
+void dc_ocr_process_init(void);
 
 #endif

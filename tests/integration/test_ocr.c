@@ -1,12 +1,456 @@
-#include "dc_test.h"
+/*
+ * OCR and image input: generated scans (PNG, JPEG, multi-page TIFF) through
+ * dc_document_extract_mem with the real Tesseract and Leptonica, plus the
+ * pool directly through dc_ocr_pages.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
-static void placeholder(void **state)
+#include "dc_test.h"
+#include "doc.h"
+#include "gen.h"
+#include "img_gen.h"
+#include "ocr.h"
+
+static const char *const dense[] = {
+    "Alpha bravo charlie delta echo foxtrot golf hotel india juliet",
+    "kilo lima mike november oscar papa quebec romeo sierra tango",
+    "uniform victor whiskey xray yankee zulu one two three four five",
+    "six seven eight nine ten eleven twelve thirteen fourteen fifteen",
+    "Alpha bravo charlie delta echo foxtrot golf hotel india juliet",
+    "kilo lima mike november oscar papa quebec romeo sierra tango",
+    "uniform victor whiskey xray yankee zulu one two three four five",
+    "six seven eight nine ten eleven twelve thirteen fourteen fifteen",
+};
+
+static char *sample_text(void)
 {
+    dc_buf b = DC_BUF_INIT;
+    size_t i;
+
+    dc_buf_init(&b, 1 << 16);
+    for (i = 0; i < dc_gen_sample_nlines; i++) {
+        assert_dc_ok(dc_buf_puts(&b, dc_gen_sample_lines[i]));
+        assert_dc_ok(dc_buf_putc(&b, '\n'));
+    }
+    return dc_buf_detach(&b, NULL);
+}
+
+static void sample_page(dc_gray *g)
+{
+    assert_dc_ok(
+        dc_gen_text_page(g, 1400, 700, dc_gen_sample_lines, dc_gen_sample_nlines, 42, 300));
+}
+
+static dc_extract_options opts1(int jobs)
+{
+    dc_extract_options o = DC_EXTRACT_OPTIONS_INIT;
+    o.jobs = jobs;
+    o.limits = DC_LIMITS_NONE;
+    return o;
+}
+
+/* Extract an encoded image; returns the document (caller frees). */
+static dc_document *extract(const unsigned char *data, size_t len, const dc_extract_options *o)
+{
+    dc_document *doc = NULL;
+    assert_dc_ok(dc_document_extract_mem(&doc, data, len, "test", o));
+    assert_non_null(doc);
+    return doc;
+}
+
+static dc_document *
+extract_pages(const dc_gray *pages, size_t n, const char *fmt, int dpi, const dc_extract_options *o)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    dc_document *doc;
+
+    assert_dc_ok(dc_gen_encode(&data, &len, pages, n, fmt, dpi));
+    doc = extract(data, len, o);
+    dc_gen_free(data);
+    return doc;
+}
+
+static const dc_note *find_note(const dc_note *v, size_t n, const char *code, int page)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (strcmp(v[i].code, code) == 0 && (page < 0 || v[i].page == page))
+            return &v[i];
+    return NULL;
+}
+
+static double page_ocr_num(const dc_document *doc, size_t i, const char *key)
+{
+    json_t *ocr = json_object_get(doc->pages[i].info, "ocr");
+    assert_non_null(ocr);
+    return json_number_value(json_object_get(ocr, key));
+}
+
+/* ---------------------------------------------------------------- tests */
+
+static void clean_png_and_jpeg(void **state)
+{
+    const char *fmts[] = {"png", "jpeg"};
+    char *want = sample_text();
+    dc_extract_options o = opts1(1);
+    dc_gray g;
+    size_t f;
+
     (void)state;
+    sample_page(&g);
+    for (f = 0; f < 2; f++) {
+        dc_document *doc = extract_pages(&g, 1, fmts[f], 300, &o);
+        json_t *ocr;
+        double recall;
+        assert_int_equal(doc->npages, 1);
+        assert_int_equal(doc->pages[0].extractor, DC_EXTRACTOR_OCR);
+        assert_int_equal(doc->pages[0].type, DC_DOCTYPE_IMAGE);
+        recall = dc_gen_recall(want, doc->pages[0].text);
+        if (recall < 0.95)
+            fail_msg("%s recall %.3f: %s", fmts[f], recall, doc->pages[0].text);
+        ocr = json_object_get(doc->pages[0].info, "ocr");
+        assert_true(json_number_value(json_object_get(ocr, "mean_confidence")) > 50);
+        assert_true(json_number_value(json_object_get(ocr, "seconds")) > 0);
+        assert_int_equal(json_integer_value(json_object_get(ocr, "dpi")), 300);
+        assert_int_equal(json_integer_value(json_object_get(ocr, "width")), 1400);
+        assert_true(json_array_size(json_object_get(ocr, "lines")) >= dc_gen_sample_nlines);
+        assert_null(find_note(doc->warnings, doc->nwarnings, "DOCCLASS_DPI_ASSUMED", -1));
+        assert_int_equal(doc->nerrors, 0);
+        dc_document_free(doc);
+    }
+    dc_gray_dispose(&g);
+    free(want);
+}
+
+static void rotations_are_corrected(void **state)
+{
+    static const int turns[] = {90, 180, 270};
+    char *want = sample_text();
+    dc_extract_options o = opts1(1);
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < 3; i++) {
+        dc_gray g;
+        dc_document *doc;
+        double recall;
+        sample_page(&g);
+        assert_dc_ok(dc_gen_rotate(&g, turns[i]));
+        doc = extract_pages(&g, 1, "png", 300, &o);
+        recall = dc_gen_recall(want, doc->pages[0].text);
+        if (recall < 0.95)
+            fail_msg("turned %d: recall %.3f: %s", turns[i], recall, doc->pages[0].text);
+        assert_int_equal((int)page_ocr_num(doc, 0, "rotation"), turns[i]);
+        assert_int_equal((int)page_ocr_num(doc, 0, "width"), 1400);
+        dc_document_free(doc);
+        dc_gray_dispose(&g);
+    }
+    free(want);
+}
+
+static void skew_is_corrected(void **state)
+{
+    char *want = sample_text();
+    dc_extract_options o = opts1(1);
+    dc_document *doc;
+    dc_gray g;
+    double skew, recall;
+
+    (void)state;
+    sample_page(&g);
+    assert_dc_ok(dc_gen_rotate(&g, 3.0));
+    doc = extract_pages(&g, 1, "png", 300, &o);
+    skew = page_ocr_num(doc, 0, "skew");
+    if (skew > -2.5 && skew < 2.5)
+        fail_msg("skew %.2f not found (3 degrees)", skew);
+    assert_int_equal((int)page_ocr_num(doc, 0, "rotation"), 0);
+    recall = dc_gen_recall(want, doc->pages[0].text);
+    if (recall < 0.95)
+        fail_msg("recall %.3f: %s", recall, doc->pages[0].text);
+    dc_document_free(doc);
+    dc_gray_dispose(&g);
+    free(want);
+}
+
+/* Two TIFF pages, jobs=1 and jobs=2 give the same text, page by page. */
+static void multipage_tiff_and_jobs(void **state)
+{
+    static const char *const second[] = {"Second page of the sample document."};
+    dc_extract_options o1 = opts1(1), o2 = opts1(2);
+    dc_document *a, *b;
+    dc_gray p[2];
+    size_t i;
+
+    (void)state;
+    sample_page(&p[0]);
+    assert_dc_ok(dc_gen_text_page(&p[1], 1400, 300, second, 1, 42, 300));
+    a = extract_pages(p, 2, "tiff", 300, &o1);
+    b = extract_pages(p, 2, "tiff", 300, &o2);
+    assert_int_equal(a->npages, 2);
+    assert_int_equal(b->npages, 2);
+    assert_true(dc_test_contains(a->pages[0].text, "quick brown fox"));
+    assert_string_equal(a->pages[1].text, "Second page of the sample document.");
+    for (i = 0; i < 2; i++)
+        assert_string_equal(a->pages[i].text, b->pages[i].text);
+    dc_document_free(a);
+    dc_document_free(b);
+    dc_gray_dispose(&p[0]);
+    dc_gray_dispose(&p[1]);
+}
+
+/* A PNG whose header claims 40000 x 40000: refused from the header alone. */
+static void pixel_bomb_is_refused(void **state)
+{
+    dc_extract_options o = opts1(1);
+    unsigned char *data = NULL;
+    size_t len = 0;
+    dc_document *doc = NULL;
+    dc_gray g;
+
+    (void)state;
+    assert_dc_ok(dc_gen_text_page(&g, 64, 64, NULL, 0, 10, 300));
+    assert_dc_ok(dc_gen_encode(&data, &len, &g, 1, "png", 300));
+    /* IHDR width and height sit at bytes 16..23; the CRC is left wrong on
+     * purpose: the size must be refused before any chunk is checked. */
+    data[16] = 0x00, data[17] = 0x00, data[18] = 0x9c, data[19] = 0x40;
+    data[20] = 0x00, data[21] = 0x00, data[22] = 0x9c, data[23] = 0x40;
+    assert_dc_fail(dc_document_extract_mem(&doc, data, len, "bomb.png", &o), DC_ELIMIT);
+    assert_null(doc);
+    assert_string_equal(dc_error_last()->message,
+                        "image is 40000x40000 (1600.0 megapixels), over the 250-megapixel limit");
+    dc_gen_free(data);
+    dc_gray_dispose(&g);
+}
+
+static void resolution_warnings(void **state)
+{
+    static const char *const words[] = {"Low resolution"};
+    dc_extract_options o = opts1(1);
+    dc_document *doc;
+    dc_gray g;
+
+    (void)state;
+    assert_dc_ok(dc_gen_text_page(&g, 600, 150, words, 1, 40, 100));
+    doc = extract_pages(&g, 1, "png", 100, &o);
+    assert_non_null(find_note(doc->warnings, doc->nwarnings, "DOCCLASS_LOW_RESOLUTION", 1));
+    assert_null(find_note(doc->warnings, doc->nwarnings, "DOCCLASS_DPI_ASSUMED", -1));
+    dc_document_free(doc);
+    doc = extract_pages(&g, 1, "png", 0, &o);
+    assert_non_null(find_note(doc->warnings, doc->nwarnings, "DOCCLASS_DPI_ASSUMED", 1));
+    assert_null(find_note(doc->warnings, doc->nwarnings, "DOCCLASS_LOW_RESOLUTION", -1));
+    assert_int_equal((int)page_ocr_num(doc, 0, "dpi"), 300);
+    assert_true(
+        json_is_true(json_object_get(json_object_get(doc->pages[0].info, "ocr"), "dpi_assumed")));
+    dc_document_free(doc);
+    dc_gray_dispose(&g);
+}
+
+/* Over 10,000 px a side: Textract's page error, OCR still done locally. */
+static void wide_image_is_a_bad_page(void **state)
+{
+    dc_extract_options o = opts1(1);
+    dc_document *doc;
+    const dc_note *e;
+    dc_gray g;
+
+    (void)state;
+    assert_dc_ok(dc_gen_text_page(&g, 10001, 20, NULL, 0, 10, 300));
+    doc = extract_pages(&g, 1, "png", 300, &o);
+    e = find_note(doc->errors, doc->nerrors, "TEXTRACT_BAD_PAGE", 1);
+    assert_non_null(e);
+    assert_true(dc_test_contains(e->message, "10001x20"));
+    assert_int_equal(doc->npages, 1);
+    dc_document_free(doc);
+    dc_gray_dispose(&g);
+}
+
+/* A 1 ms deadline: the dense page times out, the blank one goes through. */
+static void page_timeout(void **state)
+{
+    dc_extract_options o = opts1(1);
+    dc_document *doc;
+    const dc_note *e;
+    dc_gray p[2];
+
+    (void)state;
+    o.page_timeout = 0.001;
+    assert_dc_ok(dc_gen_text_page(&p[0], 2400, 1400, dense, 8, 44, 300));
+    assert_dc_ok(dc_gen_text_page(&p[1], 400, 300, NULL, 0, 10, 300));
+    doc = extract_pages(p, 2, "tiff", 300, &o);
+    assert_int_equal(doc->npages, 2);
+    e = find_note(doc->errors, doc->nerrors, "DOCCLASS_PAGE_TIMEOUT", 1);
+    assert_non_null(e);
+    assert_null(find_note(doc->errors, doc->nerrors, "DOCCLASS_PAGE_TIMEOUT", 2));
+    assert_non_null(doc->pages[1].info);
+    dc_document_free(doc);
+    dc_gray_dispose(&p[0]);
+    dc_gray_dispose(&p[1]);
+}
+
+static void missing_language(void **state)
+{
+    dc_extract_options o = opts1(1);
+    unsigned char *data = NULL;
+    size_t len = 0;
+    dc_document *doc = NULL;
+    dc_gray g;
+
+    (void)state;
+    assert_dc_ok(dc_gen_text_page(&g, 200, 100, NULL, 0, 10, 300));
+    assert_dc_ok(dc_gen_encode(&data, &len, &g, 1, "png", 300));
+    o.lang = "xxx";
+    assert_dc_fail(dc_document_extract_mem(&doc, data, len, "x.png", &o), DC_EOCR);
+    assert_true(dc_test_contains(dc_error_last()->message, "language 'xxx' is not installed"));
+    assert_true(dc_test_contains(dc_error_last()->message, "eng"));
+    o.lang = "../eng";
+    assert_dc_fail(dc_document_extract_mem(&doc, data, len, "x.png", &o), DC_EOCR);
+    dc_gen_free(data);
+    dc_gray_dispose(&g);
+}
+
+/* Damaged files end in DC_ECORRUPT (or a page error), never a crash. */
+static void damaged_images(void **state)
+{
+    const char *fmts[] = {"png", "jpeg", "tiff"};
+    dc_extract_options o = opts1(1);
+    dc_gray g;
+    size_t f;
+
+    (void)state;
+    sample_page(&g);
+    for (f = 0; f < 3; f++) {
+        unsigned char *data = NULL;
+        size_t len = 0, cut;
+        assert_dc_ok(dc_gen_encode(&data, &len, &g, 1, fmts[f], 300));
+        for (cut = 8; cut < len; cut = cut * 3 + 1) {
+            dc_document *doc = NULL;
+            int rc = dc_document_extract_mem(&doc, data, cut, "cut", &o);
+            if (rc < 0) {
+                assert_true(rc == DC_ECORRUPT || rc == DC_EUNSUPPORTED);
+                assert_true(dc_error_last()->message[0] != '\0');
+            }
+            dc_document_free(doc);
+        }
+        dc_gen_free(data);
+    }
+    dc_gray_dispose(&g);
+}
+
+/* The pool directly: a page whose render fails gets its own error. */
+typedef struct {
+    dc_gray page;
+} render_ctx;
+
+static int render(void *payload, size_t i, dc_gray *out)
+{
+    render_ctx *c = payload;
+    if (i == 1)
+        return dc_error_set(DC_ECORRUPT, "page cannot be drawn");
+    *out = c->page;
+    out->px = malloc((size_t)c->page.stride * (size_t)c->page.height);
+    if (!out->px)
+        return dc_error_oom();
+    memcpy(out->px, c->page.px, (size_t)c->page.stride * (size_t)c->page.height);
+    return DC_OK;
+}
+
+static void pool_render_error(void **state)
+{
+    static const char *const words[] = {"Pool page text"};
+    dc_ocr_options o = {"eng", 2, 0, 1, 0, 0};
+    dc_ocr_result r[3];
+    render_ctx c;
+    size_t i;
+
+    (void)state;
+    memset(r, 0, sizeof(r));
+    assert_dc_ok(dc_gen_text_page(&c.page, 600, 150, words, 1, 40, 300));
+    assert_dc_ok(dc_ocr_pages(r, 3, render, &c, &o));
+    assert_string_equal(r[0].text, "Pool page text");
+    assert_string_equal(r[2].text, "Pool page text");
+    assert_int_equal(r[1].err, DC_ECORRUPT);
+    assert_string_equal(r[1].errcode, "DOCCLASS_RENDER_FAILED");
+    assert_string_equal(r[1].errmsg, "page cannot be drawn");
+    assert_null(r[1].text);
+    for (i = 0; i < 3; i++)
+        dc_ocr_result_dispose(&r[i]);
+    dc_gray_dispose(&c.page);
+}
+
+/* TABLES: rows rebuilt from the word boxes, with the approximation said. */
+static void tables_rows(void **state)
+{
+    static const char *const rows[] = {"Item                       Quantity",
+                                       "Apples                     12",
+                                       "Pears                      30"};
+    dc_extract_options o = opts1(1);
+    dc_document *doc;
+    dc_gray g;
+
+    (void)state;
+    o.config.action = DC_READ_ACTION_ANALYZE_DOCUMENT;
+    o.config.features[0] = DC_FEATURE_TABLES;
+    o.config.nfeatures = 1;
+    assert_dc_ok(dc_gen_text_page(&g, 1400, 400, rows, 3, 42, 300));
+    doc = extract_pages(&g, 1, "png", 300, &o);
+    assert_true(dc_test_contains(doc->pages[0].text, "Apples\t12"));
+    assert_true(dc_test_contains(doc->pages[0].text, "Pears\t30"));
+    assert_non_null(find_note(doc->warnings, doc->nwarnings, "DOCCLASS_TABLES_APPROXIMATED", 1));
+    dc_document_free(doc);
+    dc_gray_dispose(&g);
+}
+
+static void samples_are_written(void **state)
+{
+    const char *dir = dc_test_tmp("img-samples");
+    char *data;
+    size_t len;
+
+    (void)state;
+    (void)mkdir(dir, 0755);
+    assert_int_equal(dc_gen_image_samples(dir), 0);
+    data = dc_test_slurp(dc_test_tmp("img-samples/pages.tiff"), &len);
+    assert_true(len > 100);
+    free(data);
+}
+
+/* Acceptance: Tesseract's own phototest, recall >= 0.98. */
+static void corpus_phototest(void **state)
+{
+    const char *img = dc_test_corpus("tesseract-ocr__test/testing/phototest.tif");
+    const char *txt = dc_test_corpus("tesseract-ocr__test/testing/phototest.txt");
+    dc_extract_options o = opts1(1);
+    dc_document *doc = NULL;
+    char *want;
+    double recall;
+
+    (void)state;
+    if (!img || !txt) {
+        print_message("corpus absent: phototest skipped\n");
+        skip();
+    }
+    want = dc_test_slurp(txt, NULL);
+    assert_dc_ok(dc_document_extract_file(&doc, img, &o));
+    recall = dc_gen_recall(want, doc->pages[0].text);
+    if (recall < 0.98)
+        fail_msg("phototest recall %.3f", recall);
+    dc_document_free(doc);
+    free(want);
 }
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(placeholder)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(clean_png_and_jpeg),       cmocka_unit_test(rotations_are_corrected),
+        cmocka_unit_test(skew_is_corrected),        cmocka_unit_test(multipage_tiff_and_jobs),
+        cmocka_unit_test(pixel_bomb_is_refused),    cmocka_unit_test(resolution_warnings),
+        cmocka_unit_test(wide_image_is_a_bad_page), cmocka_unit_test(page_timeout),
+        cmocka_unit_test(missing_language),         cmocka_unit_test(damaged_images),
+        cmocka_unit_test(pool_render_error),        cmocka_unit_test(tables_rows),
+        cmocka_unit_test(samples_are_written),      cmocka_unit_test(corpus_phototest),
+    };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,42 @@
+/*
+ * Image generators for the OCR tests: text rendered with cairo into grey
+ * pages, transformed and encoded (PNG, JPEG, multi-page TIFF) in memory
+ * with Leptonica.
+ */
+#ifndef DC_IMG_GEN_H
+#define DC_IMG_GEN_H
+
+#include <stddef.h>
+
+#include "ocr.h"
+
+/* Black text on white: one line of text per entry, font_px pixels high,
+ * in a width x height page. out->dpi is set to dpi. */
+int dc_gen_text_page(dc_gray *out,
+                     int width,
+                     int height,
+                     const char *const *lines,
+                     size_t nlines,
+                     double font_px,
+                     int dpi);
+
+/* Turn a page clockwise by degrees: multiples of 90 exactly, other angles
+ * (small skews) by area mapping with white brought in. */
+int dc_gen_rotate(dc_gray *g, double degrees);
+
+/* Encode pages: fmt "png" (1 page), "jpeg" (1 page) or "tiff" (n pages).
+ * With dpi > 0 the resolution is stored in the file, with 0 it is left
+ * out. *out is freed with dc_gen_free(). */
+int dc_gen_encode(
+    unsigned char **out, size_t *len, const dc_gray *pages, size_t n, const char *fmt, int dpi);
+void dc_gen_free(void *p);
+
+/* The words of the generated sample text, and its lines. */
+extern const char *const dc_gen_sample_lines[];
+extern const size_t dc_gen_sample_nlines;
+
+/* Word recall of got against want: share of want's words (multiset,
+ * punctuation at word ends ignored) found in got. */
+double dc_gen_recall(const char *want, const char *got);
+
+#endif
