@@ -118,6 +118,9 @@ int dc_docx_extract(dc_document *doc, const void *data, size_t len, unsigned par
 
 /* Service limits (limits.c): add Errors and refusals per the profile. */
 int dc_limits_apply(dc_document *doc);
+/* The verdict of a profile as {"accepted", "refusals": [{code, message}],
+ * "page_errors": [{Page, code, message}]}, without changing doc. NULL on OOM. */
+json_t *dc_limits_verdict(const dc_document *doc, dc_limits_profile profile);
 
 /* Result rendering (result.c). */
 json_t *dc_result_json(const dc_document *doc);
