@@ -19,15 +19,6 @@
 
 #define POLL_MS 20
 
-/* AddressSanitizer reserves terabytes of address space: an RLIMIT_AS cap
- * would break it, so sanitizer builds rely on the RSS sampling alone. */
-#if defined(__SANITIZE_ADDRESS__)
-#define DC_NO_RLIMIT_AS 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define DC_NO_RLIMIT_AS 1
-#endif
-#endif
 
 static double now(void)
 {

@@ -6,6 +6,16 @@
 
 #include "cli.h"
 
+/* AddressSanitizer reserves terabytes of address space: an RLIMIT_AS cap
+ * would break it, so sanitizer builds rely on the RSS sampling alone. */
+#if defined(__SANITIZE_ADDRESS__)
+#define DC_NO_RLIMIT_AS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DC_NO_RLIMIT_AS 1
+#endif
+#endif
+
 #define CLI_RESULT_MAX ((size_t)1 << 30) /* 1 GB of result per document */
 
 typedef struct {

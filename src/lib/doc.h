@@ -72,6 +72,10 @@ struct dc_document {
     dc_refusal *refusals;
     size_t nrefusals, refusals_cap;
     json_t *info; /* format-specific facts for the "input" record (owned) */
+    /* scan mode: routing signals and classes only, no rendering, no OCR,
+     * no full image decode (pdf.c and image.c honour it) */
+    int analyze_only;
+    int count_chars; /* in scan mode: extract native text to count characters */
 };
 
 /* Append a page; takes ownership of text (malloc'd, NUL-terminated) and info.

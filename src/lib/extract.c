@@ -68,8 +68,8 @@ static int route(dc_document *doc, const void *data, size_t len, const dc_extrac
     }
 }
 
-int dc_document_extract_mem(dc_document **out, const void *data, size_t len, const char *name,
-                            const dc_extract_options *opts)
+static int extract_common(dc_document **out, const void *data, size_t len, const char *name,
+                          const dc_extract_options *opts, int analyze_only, int count_chars)
 {
     dc_document *doc = NULL;
     int err;
@@ -83,14 +83,18 @@ int dc_document_extract_mem(dc_document **out, const void *data, size_t len, con
     err = init_doc(&doc, data, len, name, opts);
     if (err < 0)
         return err;
+    doc->analyze_only = analyze_only;
+    doc->count_chars = count_chars;
     if (doc->opts.config.warning[0]) {
         err = dc_doc_warn(doc, 0, "DOCCLASS_CONFIG", "%s", doc->opts.config.warning);
         if (err < 0)
             goto done;
     }
-    err = route(doc, data, len, opts);
-    if (err < 0)
-        goto done;
+    if (!(analyze_only && doc->det.format == DC_FORMAT_UNSUPPORTED)) {
+        err = route(doc, data, len, opts);
+        if (err < 0)
+            goto done;
+    }
     err = dc_limits_apply(doc);
     if (err < 0)
         goto done;
@@ -99,6 +103,24 @@ int dc_document_extract_mem(dc_document **out, const void *data, size_t len, con
 done:
     dc_document_free(doc);
     return err;
+}
+
+int dc_document_extract_mem(dc_document **out, const void *data, size_t len, const char *name,
+                            const dc_extract_options *opts)
+{
+    return extract_common(out, data, len, name, opts, 0, 0);
+}
+
+int dc_document_scan_mem(dc_document **out, const void *data, size_t len, const char *name,
+                         const dc_extract_options *opts, unsigned flags)
+{
+    dc_extract_options o;
+    static const dc_extract_options defaults = DC_EXTRACT_OPTIONS_INIT;
+
+    /* limits are judged per profile by dc_scan_record_json() */
+    o = opts ? *opts : defaults;
+    o.limits = DC_LIMITS_NONE;
+    return extract_common(out, data, len, name, &o, 1, (flags & DC_SCAN_COUNT_CHARS) != 0);
 }
 
 int dc_document_extract_file(dc_document **out, const char *path, const dc_extract_options *opts)
