@@ -156,8 +156,11 @@ int dc_gen_encode(
     }
     if (err >= 0 && strcmp(fmt, "tiff") == 0)
         err = pixaWriteMemMultipageTiff(&data, len, pixa) == 0 ? DC_OK : DC_ERROR;
-    else if (err >= 0)
-        err = encode_one(&data, len, pixaGetPix(pixa, 0, L_CLONE), fmt);
+    else if (err >= 0) {
+        PIX *first = pixaGetPix(pixa, 0, L_CLONE);
+        err = encode_one(&data, len, first, fmt);
+        pixDestroy(&first);
+    }
     pixaDestroy(&pixa);
     if (err < 0)
         return dc_error_set(DC_ERROR, "cannot encode %s", fmt);
