@@ -30,14 +30,18 @@ typedef enum {
 
 /** Thresholds of the per-page PDF routing rules (see docs/routing.md). */
 typedef struct {
-    double min_chars;            /**< fewer visible chars than this: no usable text layer */
+    double min_chars;            /**< fewer characters than this over a large image (or none
+                                      at all): no usable text layer, a scan */
     double garbled_ratio;        /**< share of unmapped/U+FFFD chars that makes a layer garbled */
     double scan_image_share;     /**< largest image's share of the page that makes a scan */
     double hybrid_text_coverage; /**< text area share below which text over a scan is a stamp */
-    double blank_ink;            /**< reserved */
+    double blank_ink;            /**< share of inked pixels (20 DPI probe) at or below which a
+                                      page with no text and no images is blank */
+    double invisible_ratio;      /**< share of never-drawn characters over a large image that
+                                      makes a prior OCR layer */
 } dc_routing_thresholds;
 
-#define DC_ROUTING_THRESHOLDS_INIT {10, 0.10, 0.50, 0.30, 0}
+#define DC_ROUTING_THRESHOLDS_INIT {10, 0.10, 0.50, 0.05, 0.0002, 0.90}
 
 /** Extraction options. Transparent; start from DC_EXTRACT_OPTIONS_INIT. */
 typedef struct {
