@@ -146,7 +146,7 @@ static int put_space(walker *w)
 {
     const dc_buf *b = w->out;
 
-    if (b->len && strchr(" \t\n", b->ptr[b->len - 1]))
+    if (!b->len || strchr(" \t\n", b->ptr[b->len - 1]))
         return DC_OK;
     return dc_buf_putc(w->out, ' ');
 }
@@ -566,6 +566,8 @@ static int on_element(walker *w, int start, int depth)
         return on_mc(w, name, start);
     if (ns_is(ns, M_NS, M_NS_STRICT) && strcmp(name, "t") == 0)
         w->in_t = start;
+    else if (start && ns_is(ns, M_NS, M_NS_STRICT) && strcmp(name, "oMath") == 0)
+        return put_space(w); /* adjacent equations stay apart */
     return ACT_GO;
 }
 

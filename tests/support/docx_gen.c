@@ -284,60 +284,29 @@ done:
 #define P(text)    "<w:p><w:r><w:t xml:space=\"preserve\">" text "</w:t></w:r></w:p>"
 #define CELL(text) "<w:tc><w:tcPr><w:tcW w:w=\"3000\" w:type=\"dxa\"/></w:tcPr>" P(text) "</w:tc>"
 
-static const char letter_body[] = P("Northwind Components Ltd") P("14 Harbour Road, Bristol BS1 "
-                                                                  "5TT") P("") P("3 March 2025") P(
-    "") P("Ms Jane Whitfield") P("Purchasing Manager") P("Oakridge Engineering plc") P("22 Mill "
-                                                                                       "Lane, "
-                                                                                       "Leeds LS2 "
-                                                                                       "7EW") P("")
-    P("Dear Ms Whitfield,") "<w:p><w:r><w:t xml:space=\"preserve\">Thank you for your order of 24 "
-                            "February. "
-                            "We are pleased to confirm the items and prices below, which include "
-                            "the volume "
-                            "discount agreed at our last meeting</w:t></w:r><w:r><w:rPr><w:rStyle "
-                            "w:val=\"FootnoteReference\"/></w:rPr><w:footnoteReference "
-                            "w:id=\"1\"/></w:r>"
-                            "<w:r><w:t>.</w:t></w:r></w:p>"
-                            "<w:tbl><w:tblPr><w:tblW w:w=\"9000\" w:type=\"dxa\"/></w:tblPr>"
-                            "<w:tr>" CELL("Item") CELL("Quantity") CELL(
-                                "Unit price") "</w:tr>"
-                                              "<w:tr>" CELL("Hydraulic valve HV-200") CELL("40") CELL(
-                                                  "GBP 118.00") "</w:tr>"
-                                                                "<w:tr>" CELL("Pressure gauge "
-                                                                              "PG-16") CELL("25") CELL(
-                                                                    "GBP 42.50") "</w:tr>"
-                                                                                 "<w:tr>" CELL("Mou"
-                                                                                               "nti"
-                                                                                               "ng "
-                                                                                               "bra"
-                                                                                               "cke"
-                                                                                               "t "
-                                                                                               "MB-"
-                                                                                               "3") CELL("120") CELL(
-                                                                                     "GBP 6.75") "<"
-                                                                                                 "/"
-                                                                                                 "w"
-                                                                                                 ":"
-                                                                                                 "t"
-                                                                                                 "r"
-                                                                                                 ">"
-                                                                                                 "<"
-                                                                                                 "/"
-                                                                                                 "w"
-                                                                                                 ":"
-                                                                                                 "t"
-                                                                                                 "b"
-                                                                                                 "l"
-                                                                                                 ">" P(
-                                                                                                     "The goods will be dispatched within ten working days of this "
-                                                                                                     "confirmation. Payment is due within 30 days of the invoice date.")
-                                                                                                     P("Please do not hesitate to contact me if you have any questions.")
-                                                                                                         P("") P(
-                                                                                                             "Yours sincerely,")
-                                                                                                             P("") P(
-                                                                                                                 "Thomas Reed")
-                                                                                                                 P("Sales Director") "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rIdS0\"/>"
-                                                                                                                                     "<w:pgSz w:w=\"11906\" w:h=\"16838\"/></w:sectPr>";
+/* clang-format off */
+static const char letter_body[] =
+    P("Northwind Components Ltd") P("14 Harbour Road, Bristol BS1 5TT") P("") P("3 March 2025")
+    P("") P("Ms Jane Whitfield") P("Purchasing Manager") P("Oakridge Engineering plc")
+    P("22 Mill Lane, Leeds LS2 7EW") P("") P("Dear Ms Whitfield,")
+    "<w:p><w:r><w:t xml:space=\"preserve\">Thank you for your order of 24 February. "
+    "We are pleased to confirm the items and prices below, which include the volume "
+    "discount agreed at our last meeting</w:t></w:r><w:r><w:rPr><w:rStyle "
+    "w:val=\"FootnoteReference\"/></w:rPr><w:footnoteReference w:id=\"1\"/></w:r>"
+    "<w:r><w:t>.</w:t></w:r></w:p>"
+    "<w:tbl><w:tblPr><w:tblW w:w=\"9000\" w:type=\"dxa\"/></w:tblPr>"
+    "<w:tr>" CELL("Item") CELL("Quantity") CELL("Unit price") "</w:tr>"
+    "<w:tr>" CELL("Hydraulic valve HV-200") CELL("40") CELL("GBP 118.00") "</w:tr>"
+    "<w:tr>" CELL("Pressure gauge PG-16") CELL("25") CELL("GBP 42.50") "</w:tr>"
+    "<w:tr>" CELL("Mounting bracket MB-3") CELL("120") CELL("GBP 6.75") "</w:tr>"
+    "</w:tbl>"
+    P("The goods will be dispatched within ten working days of this confirmation. "
+      "Payment is due within 30 days of the invoice date.")
+    P("Please do not hesitate to contact me if you have any questions.") P("")
+    P("Yours sincerely,") P("") P("Thomas Reed") P("Sales Director")
+    "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rIdS0\"/>"
+    "<w:pgSz w:w=\"11906\" w:h=\"16838\"/></w:sectPr>";
+/* clang-format on */
 
 int dc_gen_docx_samples(const char *dir)
 {
@@ -365,13 +334,13 @@ int dc_gen_docx_samples(const char *dir)
     "<w:p><w:pPr><w:pStyle w:val=\"ListParagraph\"/><w:numPr><w:ilvl w:val=\"0\"/>" \
     "<w:numId w:val=\"1\"/></w:numPr></w:pPr>" R(t) "</w:p>"
 
+/* clang-format off */
 static const struct {
     const char *name;
     const char *body;
 } bodies[] = {
     {"runs", "<w:p>" R("Hello ") "<w:r><w:rPr><w:b/><w:i/></w:rPr><w:t>bold</w:t></w:r>"
-                                 "<w:proofErr w:type=\"spellStart\"/>" R(" world") "</w:p>" P(
-                                     "Second paragraph")},
+             "<w:proofErr w:type=\"spellStart\"/>" R(" world") "</w:p>" P("Second paragraph")},
     {"tabs", "<w:p><w:pPr><w:tabs><w:tab w:val=\"left\" w:pos=\"720\"/></w:tabs></w:pPr>"
              "<w:r><w:t>Name:</w:t><w:tab/><w:t>Value</w:t></w:r>"
              "<w:r><w:ptab w:relativeTo=\"margin\" w:alignment=\"right\" w:leader=\"none\"/>"
@@ -379,170 +348,63 @@ static const struct {
     {"breaks", "<w:p><w:r><w:t>line one</w:t><w:br/><w:t>line two</w:t><w:cr/>"
                "<w:t>line three</w:t><w:br w:type=\"textWrapping\"/><w:t>non</w:t>"
                "<w:noBreakHyphen/><w:t>breaking</w:t><w:softHyphen/><w:t>!</w:t></w:r></w:p>"},
-    {"table",
-     P("Before") "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w=\"100\"/></w:tblGrid>"
-                 "<w:tr>" CELL("Name") CELL(
-                     "Age") "</w:tr>"
-                            "<w:tr><w:tc>" P("Alice") P("Smith") "</w:tc>" CELL(
-                                "30") "</w:tr>"
-                                      "<w:tr><w:tc><w:p/></w:tc>" CELL(
-                                          "x") "</w:tr>"
-                                               "<w:tr>" CELL("outer") "<w:tc><w:tbl><w:tr>" CELL(
-                                                   "in1")
-                                                   CELL("in2") "</w:tr>"
-                                                               "<w:tr>" CELL("in3") CELL(
-                                                                   "in4") "</w:tr></w:tbl><w:p/></"
-                                                                          "w:tc></w:tr>"
-                                                                          "</w:tbl>" P("After")},
+    {"table", P("Before") "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w=\"100\"/></w:tblGrid>"
+              "<w:tr>" CELL("Name") CELL("Age") "</w:tr>"
+              "<w:tr><w:tc>" P("Alice") P("Smith") "</w:tc>" CELL("30") "</w:tr>"
+              "<w:tr><w:tc><w:p/></w:tc>" CELL("x") "</w:tr>"
+              "<w:tr>" CELL("outer") "<w:tc><w:tbl><w:tr>" CELL("in1") CELL("in2") "</w:tr>"
+              "<w:tr>" CELL("in3") CELL("in4") "</w:tr></w:tbl><w:p/></w:tc></w:tr>"
+              "</w:tbl>" P("After")},
     {"list", P("Shopping:") LIST("First item") LIST("Second item") LIST("Third item")},
-    {"hyperlink",
-     "<w:p>" R(
-         "See ") "<w:hyperlink r:id=\"rId9\" w:history=\"1\">"
-                 "<w:r><w:rPr><w:rStyle w:val=\"Hyperlink\"/></w:rPr><w:t>the site</w:t></w:r>"
-                 "</w:hyperlink>" R(" and ") "<w:hyperlink w:anchor=\"top\">" R(
-                     "the top") "</w:hyperlink>" R(".") "</w:p>"},
+    {"hyperlink", "<w:p>" R("See ") "<w:hyperlink r:id=\"rId9\" w:history=\"1\">"
+                  "<w:r><w:rPr><w:rStyle w:val=\"Hyperlink\"/></w:rPr><w:t>the site</w:t></w:r>"
+                  "</w:hyperlink>" R(" and ") "<w:hyperlink w:anchor=\"top\">" R("the top")
+                  "</w:hyperlink>" R(".") "</w:p>"},
     {"sym", "<w:p><w:r><w:t>alpha=</w:t><w:sym w:font=\"Symbol\" w:char=\"F061\"/>"
             "<w:t xml:space=\"preserve\"> pi=</w:t><w:sym w:font=\"Symbol\" w:char=\"70\"/>"
             "<w:t xml:space=\"preserve\"> tick</w:t><w:sym w:font=\"Wingdings\" w:char=\"F0FC\"/>"
             "<w:t xml:space=\"preserve\"> bullet</w:t><w:sym w:font=\"Arial\" w:char=\"2022\"/>"
             "</w:r></w:p>"},
-    {"textbox",
-     "<w:p>" R(
-         "Anchor") "<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\">"
-                   "<w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx>" TXBX(
-                       "Boxed text") "</wps:txbx></wps:wsp></a:graphicData></a:graphic>"
-                                     "</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>"
-                                     "<v:shape><v:textbox>" TXBX(
-                                         "Boxed text") "</v:textbox></v:shape></w:pict></"
-                                                       "mc:Fallback>"
-                                                       "</mc:AlternateContent></w:r></w:p>" P(
-                                                           "After")},
-    {"tracked", "<w:p>" R("The ") "<w:del w:id=\"1\" "
-                                  "w:author=\"A\"><w:r><w:delText>old</w:delText></w:r>"
-                                  "</w:del><w:ins w:id=\"2\" w:author=\"A\">" R("new") "</w:ins>" R(
-                                      " text") "</w:p>"
-                                               "<w:p><w:moveFrom w:id=\"3\" w:author=\"A\">" R("Mov"
-                                                                                               "ed"
-                                                                                               " ") "</w:moveFrom>" R(
-                                                   "stays") "<w:moveTo w:id=\"4\" "
-                                                            "w:author=\"A\">" R(" Moved") "</"
-                                                                                          "w:"
-                                                                                          "moveTo><"
-                                                                                          "/w:p>"
-                                                                                          "<w:p><w:"
-                                                                                          "r><w:"
-                                                                                          "rPr><w:"
-                                                                                          "b/"
-                                                                                          "><w:"
-                                                                                          "rPrChang"
-                                                                                          "e "
-                                                                                          "w:id="
-                                                                                          "\"5\" "
-                                                                                          "w:"
-                                                                                          "author="
-                                                                                          "\"A\"><"
-                                                                                          "w:rPr><"
-                                                                                          "w:"
-                                                                                          "vanish/>"
-                                                                                          "</"
-                                                                                          "w:rPr></"
-                                                                                          "w:"
-                                                                                          "rPrChang"
-                                                                                          "e></"
-                                                                                          "w:rPr><"
-                                                                                          "w:t>"
-                                                                                          "Reformat"
-                                                                                          "ted</"
-                                                                                          "w:t></"
-                                                                                          "w:r></"
-                                                                                          "w:p>"
-                                                                                          "<w:p><w:"
-                                                                                          "pPr><w:"
-                                                                                          "rPr><w:"
-                                                                                          "del "
-                                                                                          "w:id="
-                                                                                          "\"6\" "
-                                                                                          "w:"
-                                                                                          "author="
-                                                                                          "\"A\"/"
-                                                                                          "></"
-                                                                                          "w:rPr></"
-                                                                                          "w:"
-                                                                                          "pPr>" R("Joined ") "</w:p>" P(
-                                                                                              "para"
-                                                                                              "grap"
-                                                                                              "h"
-                                                                                              "s")},
-    {"field",
-     "<w:p>" R("Page ") FLD("begin") INSTR(" PAGE ") FLD("separate") R("7") FLD("end")
-         R(" of ") "<w:fldSimple w:instr=\" NUMPAGES \">" R("9") "</w:fldSimple>" R(", ")
-             FLD("begin") INSTR(" IF ") FLD("begin") INSTR(" MERGEFIELD x ") FLD("separate")
-                 R("inner") FLD("end") INSTR(" = 1 \"yes\" ") FLD("separate") R("yes") FLD("end")
-                     R(", ") FLD("begin") INSTR(" XE \"index\" ") FLD("end") R("done") "</w:p>"},
-    {"vanish",
-     "<w:p>" R(
-         "Visible ") "<w:r><w:rPr><w:vanish/></w:rPr><w:t>secret </w:t></w:r>"
-                     "<w:r><w:rPr><w:vanish w:val=\"0\"/></w:rPr><w:t>shown </w:t></w:r>"
-                     "<w:r><w:rPr><w:vanish w:val=\"true\"/></w:rPr><w:t>hidden </w:t><w:tab/>"
-                     "</w:r>" R("end") "</w:p>"},
-    {"pages",
-     P("One") "<w:p><w:r><w:br w:type=\"page\"/></w:r>" R(
-         "Two") "</w:p>"
-                "<w:p><w:pPr><w:pageBreakBefore/></w:pPr>" R(
-                    "Three") "</w:p>"
-                             "<w:p><w:pPr><w:sectPr><w:type "
-                             "w:val=\"continuous\"/></w:sectPr></w:pPr>" R(
-                                 "Three b") "</w:p>"
-                                            "<w:p><w:pPr><w:sectPr/></w:pPr>" R(
-                                                "Three c") "</w:p>"
-                                                           "<w:p><w:pPr><w:pageBreakBefore "
-                                                           "w:val=\"0\"/></w:pPr>" R(
-                                                               "Four") "</w:p>"
-                                                                       "<w:p><w:pPr><w:sectPr><w:"
-                                                                       "type "
-                                                                       "w:val=\"continuous\"/></"
-                                                                       "w:sectPr></w:pPr>" R(
-                                                                           "Four b") "</w:p>"
-                                                                                     "<w:p><w:pPr><"
-                                                                                     "w:"
-                                                                                     "pageBreakBefo"
-                                                                                     "re/></"
-                                                                                     "w:pPr>" R(
-                                                                                         "Five") "<"
-                                                                                                 "/"
-                                                                                                 "w"
-                                                                                                 ":"
-                                                                                                 "p"
-                                                                                                 ">"
-                                                                                                 "<"
-                                                                                                 "w"
-                                                                                                 ":"
-                                                                                                 "s"
-                                                                                                 "e"
-                                                                                                 "c"
-                                                                                                 "t"
-                                                                                                 "P"
-                                                                                                 "r"
-                                                                                                 ">"
-                                                                                                 "<"
-                                                                                                 "w"
-                                                                                                 ":"
-                                                                                                 "t"
-                                                                                                 "y"
-                                                                                                 "p"
-                                                                                                 "e"
-                                                                                                 " "
-                                                                                                 "w"
-                                                                                                 ":"
-                                                                                                 "v"
-                                                                                                 "a"
-                                                                                                 "l"
-                                                                                                 "="
-                                                                                                 "\"continuous\"/></w:sectPr>"},
-    {"math", "<w:p>" R("Area ") "<m:oMath><m:r><m:t>A=</m:t></m:r><m:r><m:t>πr</m:t></m:r>"
-                                "</m:oMath></w:p>"},
+    {"textbox", "<w:p>" R("Anchor") "<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\">"
+                "<w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx>"
+                TXBX("Boxed text") "</wps:txbx></wps:wsp></a:graphicData></a:graphic>"
+                "</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>"
+                "<v:shape><v:textbox>" TXBX("Boxed text") "</v:textbox></v:shape></w:pict>"
+                "</mc:Fallback></mc:AlternateContent></w:r></w:p>" P("After")},
+    {"tracked",
+     "<w:p>" R("The ") "<w:del w:id=\"1\" w:author=\"A\"><w:r><w:delText>old</w:delText></w:r>"
+     "</w:del><w:ins w:id=\"2\" w:author=\"A\">" R("new") "</w:ins>" R(" text") "</w:p>"
+     "<w:p><w:moveFrom w:id=\"3\" w:author=\"A\">" R("Moved ") "</w:moveFrom>" R("stays")
+     "<w:moveTo w:id=\"4\" w:author=\"A\">" R(" Moved") "</w:moveTo></w:p>"
+     "<w:p><w:r><w:rPr><w:b/><w:rPrChange w:id=\"5\" w:author=\"A\"><w:rPr><w:vanish/>"
+     "</w:rPr></w:rPrChange></w:rPr><w:t>Reformatted</w:t></w:r></w:p>"
+     "<w:p><w:pPr><w:rPr><w:del w:id=\"6\" w:author=\"A\"/></w:rPr></w:pPr>" R("Joined ")
+     "</w:p>" P("paragraphs")},
+    {"field", "<w:p>" R("Page ") FLD("begin") INSTR(" PAGE ") FLD("separate") R("7") FLD("end")
+              R(" of ") "<w:fldSimple w:instr=\" NUMPAGES \">" R("9") "</w:fldSimple>"
+              R(", ") FLD("begin") INSTR(" IF ") FLD("begin") INSTR(" MERGEFIELD x ")
+              FLD("separate") R("inner") FLD("end") INSTR(" = 1 \"yes\" ") FLD("separate")
+              R("yes") FLD("end") R(", ") FLD("begin") INSTR(" XE \"index\" ") FLD("end")
+              R("done") "</w:p>"},
+    {"vanish", "<w:p>" R("Visible ") "<w:r><w:rPr><w:vanish/></w:rPr><w:t>secret </w:t></w:r>"
+               "<w:r><w:rPr><w:vanish w:val=\"0\"/></w:rPr><w:t>shown </w:t></w:r>"
+               "<w:r><w:rPr><w:vanish w:val=\"true\"/></w:rPr><w:t>hidden </w:t><w:tab/>"
+               "</w:r>" R("end") "</w:p>"},
+    {"pages", P("One") "<w:p><w:r><w:br w:type=\"page\"/></w:r>" R("Two") "</w:p>"
+              "<w:p><w:pPr><w:pageBreakBefore/></w:pPr>" R("Three") "</w:p>"
+              "<w:p><w:pPr><w:sectPr><w:type w:val=\"continuous\"/></w:sectPr></w:pPr>"
+              R("Three b") "</w:p>"
+              "<w:p><w:pPr><w:sectPr/></w:pPr>" R("Three c") "</w:p>"
+              "<w:p><w:pPr><w:pageBreakBefore w:val=\"0\"/></w:pPr>" R("Four") "</w:p>"
+              "<w:p><w:pPr><w:sectPr><w:type w:val=\"continuous\"/></w:sectPr></w:pPr>"
+              R("Four b") "</w:p>"
+              "<w:p><w:pPr><w:pageBreakBefore/></w:pPr>" R("Five") "</w:p>"
+              "<w:sectPr><w:type w:val=\"continuous\"/></w:sectPr>"},
+    {"math", "<w:p>" R("Area ") "<m:oMath><m:r><m:t>A=</m:t></m:r><m:r><m:t>\xcf\x80r</m:t></m:r>"
+             "</m:oMath></w:p>"},
     {"empty", ""},
 };
+/* clang-format on */
 
 static const char parts_body[] = "<w:p>" R(
     "Body text") "<w:r><w:footnoteReference w:id=\"1\"/></w:r>"
