@@ -52,7 +52,6 @@
 #define R_T_JPEG  "The file ends inside the JPEG signature: it is truncated"
 #define R_T_TIFF  "The file ends inside the TIFF header: it is truncated"
 #define R_T_BTIFF "The file ends inside the BigTIFF header: it is truncated"
-#define R_T_PDF   "The file ends inside the PDF signature: it is truncated"
 #define R_T_OLE   "The file ends inside the OLE compound file signature: it is truncated"
 
 #define PDF_WINDOW  1024 /* Acrobat: the header may start anywhere in the first 1 KB */
@@ -300,7 +299,7 @@ static int detect_webp(dc_detection *out, const unsigned char *p, size_t len)
 
 #define UNSUP DC_FORMAT_UNSUPPORTED
 static const signature signatures[] = {
-    {"%PDF-", 5, 5, DC_FORMAT_PDF, "pdf", NULL, R_T_PDF, NULL},
+    {"%PDF-", 5, 5, DC_FORMAT_PDF, "pdf", NULL, NULL, NULL},
     {"\x89PNG\r\n\x1a\n", 8, 8, DC_FORMAT_PNG, "png", NULL, R_T_PNG, NULL},
     {"\xff\xd8\xff", 3, 3, DC_FORMAT_JPEG, "jpeg", NULL, R_T_JPEG, NULL},
     {"II*\0", 4, 8, DC_FORMAT_TIFF, "tiff", NULL, R_T_TIFF, NULL},
