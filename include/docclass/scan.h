@@ -34,6 +34,7 @@ typedef struct {
     const char *path; /**< as reported, e.g. "archive.zip!dir/x.pdf" */
     long long mtime;  /**< seconds since the epoch, -1 when unknown */
     long long size;   /**< bytes */
+    long long archive_members; /**< file members of a ZIP archive, -1 when not an archive */
 } dc_scan_meta;
 
 /**
@@ -51,6 +52,57 @@ DC_API int dc_scan_record_json(char **out, const dc_document *doc, const dc_scan
  */
 DC_API int dc_scan_error_json(char **out, const dc_scan_meta *meta, int code, const char *message);
 
+/** Totals over scan records (the scan summary). Opaque. */
+typedef struct dc_scan_summary dc_scan_summary;
+
+DC_API int dc_scan_summary_new(dc_scan_summary **out);
+/** Add one record (as written by dc_scan_record_json / dc_scan_error_json). */
+DC_API int dc_scan_summary_add(dc_scan_summary *s, const char *record);
+/**
+ * The summary as JSON (docs/scan.md).
+ * @param seconds_per_mp measured OCR rate (docclass calibrate), <= 0 when unknown
+ * @param prices_json    contents of a prices file, or NULL (no money figures)
+ * @param action         the DocumentReadAction priced for Textract pages
+ * @param[out] out       JSON text, free with dc_free()
+ * @return DC_OK, DC_ECONFIG (bad prices file, message names the member), DC_ENOMEM.
+ */
+DC_API int dc_scan_summary_json(char **out, const dc_scan_summary *s, double seconds_per_mp,
+                                const char *prices_json, dc_read_action action);
+DC_API void dc_scan_summary_free(dc_scan_summary *s);
+/** Files and pages added so far (for progress lines). */
+DC_API void dc_scan_summary_totals(const dc_scan_summary *s, size_t *files, size_t *pages);
+
+/**
+ * The identity of a record for --resume: path, size and mtime.
+ * @param[out] path malloc'd copy, free with dc_free()
+ * @param[out] is_archive 1 when the record is a ZIP archive whose members were scanned
+ * @return DC_OK or DC_EINVAL (not a record).
+ */
+DC_API int dc_scan_record_key(const char *record, char **path, long long *size, long long *mtime,
+                              int *is_archive);
+
+/** Record selectors for scan --select. */
+typedef enum {
+    DC_SELECT_NATIVE = 1, /**< a PDF whose every page is parsed (NATIVE_PDF) */
+    DC_SELECT_SCANNED,    /**< a PDF whose every page goes to Textract (SCANNED_PDF) */
+    DC_SELECT_NEEDS_OCR,  /**< any page would go to Textract under the mode */
+    DC_SELECT_REJECTED,   /**< refused under the profile, or not analysable */
+    DC_SELECT_ACCEPTED,   /**< accepted under the profile */
+} dc_select;
+
+/**
+ * Whether a record matches a selector. force: FORCE_DOCUMENT_READ_ACTION;
+ * async: judge admission by the async profile. @return 1, 0, or < 0 (bad record).
+ */
+DC_API int dc_scan_record_matches(const char *record, dc_select sel, int force, int async);
+
+/**
+ * Seconds of OCR per megapixel on this machine: OCRs a generated page of
+ * text (300 DPI, one engine, one thread) rounds times.
+ * @param[out] seconds_per_mp the measured rate
+ */
+DC_API int dc_calibrate(double *seconds_per_mp, const char *lang, int rounds);
+
 /** A ZIP archive opened for reading its members (bounded: see docs/limits.md). */
 typedef struct dc_archive dc_archive;
 
@@ -66,6 +118,8 @@ DC_API const char *dc_archive_name(const dc_archive *a, size_t i);
  * @return DC_OK, DC_ELIMIT, DC_ECORRUPT, DC_EPASSWORD (encrypted member).
  */
 DC_API int dc_archive_read(const dc_archive *a, size_t i, void **out, size_t *len, size_t max);
+/** Uncompressed size of member i as the archive states it (not trusted for reading). */
+DC_API long long dc_archive_size(const dc_archive *a, size_t i);
 /** Find a member by name. @return its index, or (size_t)-1. */
 DC_API size_t dc_archive_find(const dc_archive *a, const char *name);
 DC_API void dc_archive_free(dc_archive *a);

@@ -49,7 +49,14 @@ int cli_exit_merge(int current, int next);
 /* Write all of s to f; returns 0 or -1. */
 int cli_write(FILE *f, const char *s, size_t len);
 
+/* Load --config and apply --read-mode/--read-action/--feature-types.
+ * Returns -1 on success, else an exit code (the error was printed). */
+int cli_load_config(dc_reader_config *cfg, const char *cmd, const char *path, const char *mode,
+                    const char *action, const char *features);
+
 int cmd_detect(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
 
 #endif

@@ -312,24 +312,6 @@ static int parse_args(extract_args *a, int argc, char **argv)
     return -1;
 }
 
-static int load_config(extract_args *a)
-{
-    int err = DC_OK;
-    const char *name = a->config_path ? a->config_path : "command line";
-
-    if (a->config_path)
-        err = dc_config_load_file(&a->opts.config, a->config_path);
-    if (err >= 0)
-        err = dc_config_override(&a->opts.config, a->read_mode, a->read_action, a->features);
-    if (err >= 0)
-        err = dc_config_validate(&a->opts.config, name);
-    if (err < 0)
-        return cli_error(cli_exit_code(err), "extract", "%s", dc_error_last()->message);
-    if (a->opts.config.warning[0])
-        cli_warn("%s", a->opts.config.warning);
-    return -1;
-}
-
 /* Text output: page texts separated by form feeds, a newline after each file. */
 static int text_of(dc_buf_t *b, const dc_document *doc)
 {
@@ -549,7 +531,8 @@ int cmd_extract(int argc, char **argv)
     rc = parse_args(&a, argc, argv);
     if (rc >= 0)
         return rc;
-    rc = load_config(&a);
+    rc = cli_load_config(&a.opts.config, "extract", a.config_path, a.read_mode, a.read_action,
+                         a.features);
     if (rc >= 0)
         return rc;
     a.many = argc - optind > 1;

@@ -48,6 +48,7 @@ static void child_main(const cli_limits *lim, cli_work_fn fn, void *payload, int
 {
     int rc;
 
+    (void)lim;
 #ifndef DC_NO_RLIMIT_AS
     if (lim->max_memory) {
         /* Backstop only: address space is larger than what is resident. */

@@ -96,6 +96,18 @@ const char *dc_archive_name(const dc_archive *a, size_t i)
     return i < a->n ? a->names[i] : NULL;
 }
 
+long long dc_archive_size(const dc_archive *a, size_t i)
+{
+    zip_stat_t st;
+
+    if (i >= a->n)
+        return -1;
+    zip_stat_init(&st);
+    if (zip_stat_index(a->zip, a->index[i], 0, &st) < 0 || !(st.valid & ZIP_STAT_SIZE))
+        return -1;
+    return (long long)st.size;
+}
+
 size_t dc_archive_find(const dc_archive *a, const char *name)
 {
     size_t i;

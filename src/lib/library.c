@@ -3,11 +3,12 @@
  */
 #include <libxml/parser.h>
 
-#include "internal.h"
+#include "ocr.h"
 
 int dc_library_init(void)
 {
     xmlInitParser();
+    dc_ocr_process_init(); /* Leptonica's message level, Tesseract's defaults */
     return DC_OK;
 }
 

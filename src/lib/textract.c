@@ -52,9 +52,16 @@ static dc_textract_kind kind_of(const json_t *root)
     return DC_TEXTRACT_DETECT_DOCUMENT_TEXT;
 }
 
+/* Parse, after an optional UTF-8 byte order mark (detection allows one). */
 static json_t *load(const void *data, size_t len, json_error_t *jerr)
 {
-    return json_loadb(data, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, jerr);
+    const unsigned char *p = data;
+
+    if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
+        p += 3;
+        len -= 3;
+    }
+    return json_loadb((const char *)p, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, jerr);
 }
 
 int dc_textract_probe(const void *data, size_t len, dc_textract_kind *kind)

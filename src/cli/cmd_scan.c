@@ -1,0 +1,1189 @@
+/*
+ * docclass scan: pre-filter whole archives. Walks folders and ZIP members,
+ * analyses every file in a pool of worker processes (routing signals, no
+ * rendering, no OCR) and writes one JSON Lines record per file, then a
+ * summary. See docs/scan.md.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pool.h"
+
+#define SCAN_MAX_FILE  ((size_t)1 << 30) /* 1 GB read per file */
+#define SCAN_MAX_DEPTH 64
+
+typedef struct {
+    dc_extract_options opts;
+    const char *config_path, *read_mode, *read_action, *features;
+    const char *output, *summary_path, *prices_path, *calibration_path;
+    int async, jobs, count_chars, progress, resume, nul;
+    int select; /* 0: print records; else a dc_select */
+    unsigned long shard_i, shard_n;
+    cli_limits limits;
+} scan_args;
+
+enum {
+    OPT_LIMITS = 256,
+    OPT_COUNT_CHARS,
+    OPT_SUMMARY,
+    OPT_PRICES,
+    OPT_PROGRESS,
+    OPT_RESUME,
+    OPT_SHARD,
+    OPT_SELECT,
+    OPT_TIMEOUT,
+    OPT_MAX_MEMORY,
+    OPT_READ_MODE,
+    OPT_READ_ACTION,
+    OPT_FEATURES,
+    OPT_PASSWORD,
+    OPT_DPI,
+    OPT_CALIBRATION,
+};
+
+static void print_help(void)
+{
+    (void)printf(
+        "usage: docclass scan [OPTIONS] PATH...\n\n"
+        "Analyse every file under each PATH (folders recursively, members of ZIP archives as\n"
+        "archive.zip!inner/path) without rendering or OCR, and write one JSON Lines record per\n"
+        "file: format, pages, each page's routing class and DocumentType, the pages Textract\n"
+        "would read under SERVICE_DEFAULT and FORCE_DOCUMENT_READ_ACTION, and the real-time and\n"
+        "async admission verdicts with the service's codes. A summary follows on stderr.\n\n"
+        "Options:\n"
+        "  -c, --config FILE      DocumentReaderConfig (and --read-mode, --read-action,\n"
+        "                         --feature-types as for extract)\n"
+        "      --limits PROFILE   realtime (default) or async: the profile --select judges by\n"
+        "  -j, --jobs N           worker processes (default: number of cores)\n"
+        "  -o, --output FILE      append records to FILE (default: standard output)\n"
+        "      --count-chars      count native text characters per page (PAGE_CHARACTERS_EXCEEDED)\n"
+        "      --summary FILE     write the summary as JSON to FILE\n"
+        "      --prices FILE      price table (docs/scan.md) to turn counts into money\n"
+        "      --calibration FILE OCR rate from 'docclass calibrate' (default: its stored file)\n"
+        "      --dpi N            OCR resolution for the megapixel forecast (default 300)\n"
+        "      --timeout S        seconds per file (default 60; 0: none)\n"
+        "      --max-memory MB    resident memory per worker (default 2048; 0: none)\n"
+        "      --progress WHEN    auto (default: when stderr is a terminal), always, never\n"
+        "      --resume           skip files already in --output with the same path, size, mtime\n"
+        "      --shard I/N        only the files whose path hash is I modulo N (I from 0);\n"
+        "                         auto/N takes I from AWS_BATCH_JOB_ARRAY_INDEX,\n"
+        "                         JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID\n"
+        "      --select WHAT      print only matching paths: native, scanned, needs-ocr,\n"
+        "                         rejected, accepted (records still go to --output)\n"
+        "  -0, --null             with --select, end paths with NUL instead of newline\n"
+        "      --password PW      password for encrypted PDFs\n"
+        "  -h, --help             print this help and exit\n\n"
+        "Exit status: 0 when every file got a record, 2 usage, 3 config, 4 a PATH or the output\n"
+        "could not be used, 1 internal error.\n");
+}
+
+/* ------------------------------------------------------------ options */
+
+static int parse_num(const char *s, double lo, double hi, double *out)
+{
+    char *end = NULL;
+    double v = strtod(s, &end);
+
+    if (!*s || *end || v != v || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int shard_index_from_env(unsigned long *out)
+{
+    static const char *const vars[] = {"AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX",
+                                       "SLURM_ARRAY_TASK_ID"};
+    size_t i;
+
+    for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+        const char *v = getenv(vars[i]);
+        char *end = NULL;
+        if (v && *v) {
+            *out = strtoul(v, &end, 10);
+            if (*end)
+                return -1;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int parse_shard(scan_args *a, const char *s)
+{
+    const char *slash = strchr(s, '/');
+    char *end = NULL;
+
+    if (!slash)
+        return -1;
+    a->shard_n = strtoul(slash + 1, &end, 10);
+    if (*end || a->shard_n == 0)
+        return -1;
+    if (strncmp(s, "auto/", 5) == 0) {
+        if (shard_index_from_env(&a->shard_i) < 0)
+            return -2;
+    } else {
+        a->shard_i = strtoul(s, &end, 10);
+        if (end != slash)
+            return -1;
+    }
+    return a->shard_i < a->shard_n ? 0 : -1;
+}
+
+static int parse_select(const char *s)
+{
+    static const struct {
+        const char *name;
+        int sel;
+    } t[] = {{"native", DC_SELECT_NATIVE},     {"scanned", DC_SELECT_SCANNED},
+             {"needs-ocr", DC_SELECT_NEEDS_OCR}, {"rejected", DC_SELECT_REJECTED},
+             {"accepted", DC_SELECT_ACCEPTED}};
+    size_t i;
+
+    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        if (strcmp(s, t[i].name) == 0)
+            return t[i].sel;
+    }
+    return -1;
+}
+
+static int parse_value_option(scan_args *a, int c)
+{
+    double v;
+    int r;
+
+    switch (c) {
+    case 'j':
+        if (parse_num(optarg, 1, 256, &v) < 0)
+            return cli_usage("scan", "--jobs: '%s' is not a number from 1 to 256", optarg);
+        a->jobs = (int)v;
+        break;
+    case OPT_TIMEOUT:
+        if (parse_num(optarg, 0, 864000, &a->limits.timeout) < 0)
+            return cli_usage("scan", "--timeout: '%s' is not a number of seconds", optarg);
+        break;
+    case OPT_MAX_MEMORY:
+        if (parse_num(optarg, 0, 1048576, &v) < 0)
+            return cli_usage("scan", "--max-memory: '%s' is not a number of MB", optarg);
+        a->limits.max_memory = (size_t)v << 20;
+        break;
+    case OPT_DPI:
+        if (parse_num(optarg, 30, 1200, &v) < 0)
+            return cli_usage("scan", "--dpi: '%s' is not a number from 30 to 1200", optarg);
+        a->opts.dpi = (int)v;
+        break;
+    case OPT_SHARD:
+        r = parse_shard(a, optarg);
+        if (r == -2)
+            return cli_usage("scan", "--shard %s: none of AWS_BATCH_JOB_ARRAY_INDEX, "
+                                     "JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID is a number",
+                             optarg);
+        if (r < 0)
+            return cli_usage("scan", "--shard: '%s' is not I/N with 0 <= I < N, or auto/N", optarg);
+        break;
+    case OPT_SELECT:
+        a->select = parse_select(optarg);
+        if (a->select < 0)
+            return cli_usage("scan", "--select: '%s' is not one of native, scanned, needs-ocr, "
+                                     "rejected, accepted",
+                             optarg);
+        break;
+    case OPT_PROGRESS:
+        if (strcmp(optarg, "auto") == 0)
+            a->progress = -1;
+        else if (strcmp(optarg, "always") == 0)
+            a->progress = 1;
+        else if (strcmp(optarg, "never") == 0)
+            a->progress = 0;
+        else
+            return cli_usage("scan", "--progress: '%s' is not one of auto, always, never", optarg);
+        break;
+    case OPT_LIMITS:
+        if (strcmp(optarg, "realtime") != 0 && strcmp(optarg, "async") != 0)
+            return cli_usage("scan", "--limits: '%s' is not one of realtime, async", optarg);
+        a->async = strcmp(optarg, "async") == 0;
+        break;
+    default:
+        return -2;
+    }
+    return -1;
+}
+
+static int parse_option(scan_args *a, int c, char **argv)
+{
+    int r = parse_value_option(a, c);
+
+    if (r != -2)
+        return r;
+    switch (c) {
+    case 'c':
+        a->config_path = optarg;
+        break;
+    case OPT_READ_MODE:
+        a->read_mode = optarg;
+        break;
+    case OPT_READ_ACTION:
+        a->read_action = optarg;
+        break;
+    case OPT_FEATURES:
+        a->features = optarg;
+        break;
+    case 'o':
+        a->output = optarg;
+        break;
+    case OPT_COUNT_CHARS:
+        a->count_chars = 1;
+        break;
+    case OPT_SUMMARY:
+        a->summary_path = optarg;
+        break;
+    case OPT_PRICES:
+        a->prices_path = optarg;
+        break;
+    case OPT_CALIBRATION:
+        a->calibration_path = optarg;
+        break;
+    case OPT_RESUME:
+        a->resume = 1;
+        break;
+    case OPT_PASSWORD:
+        a->opts.password = optarg;
+        break;
+    case '0':
+        a->nul = 1;
+        break;
+    case 'h':
+        print_help();
+        return CLI_EXIT_OK;
+    case ':':
+        return cli_usage("scan", "option '%s' needs a value", argv[optind - 1]);
+    default:
+        return cli_usage("scan", "unknown option '%s'", argv[optind - 1]);
+    }
+    return -1;
+}
+
+static int parse_args(scan_args *a, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"read-mode", required_argument, NULL, OPT_READ_MODE},
+        {"read-action", required_argument, NULL, OPT_READ_ACTION},
+        {"feature-types", required_argument, NULL, OPT_FEATURES},
+        {"limits", required_argument, NULL, OPT_LIMITS},
+        {"jobs", required_argument, NULL, 'j'},
+        {"output", required_argument, NULL, 'o'},
+        {"count-chars", no_argument, NULL, OPT_COUNT_CHARS},
+        {"summary", required_argument, NULL, OPT_SUMMARY},
+        {"prices", required_argument, NULL, OPT_PRICES},
+        {"calibration", required_argument, NULL, OPT_CALIBRATION},
+        {"dpi", required_argument, NULL, OPT_DPI},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+        {"progress", required_argument, NULL, OPT_PROGRESS},
+        {"resume", no_argument, NULL, OPT_RESUME},
+        {"shard", required_argument, NULL, OPT_SHARD},
+        {"select", required_argument, NULL, OPT_SELECT},
+        {"null", no_argument, NULL, '0'},
+        {"password", required_argument, NULL, OPT_PASSWORD},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":c:j:o:0h", opts, NULL)) != -1) {
+        int rc = parse_option(a, c, argv);
+        if (rc >= 0)
+            return rc;
+    }
+    if (optind >= argc)
+        return cli_usage("scan", "no PATH given");
+    if (a->resume && !a->output)
+        return cli_usage("scan", "--resume needs --output FILE");
+    if (a->nul && !a->select)
+        return cli_usage("scan", "-0 needs --select");
+    return -1;
+}
+
+/* ------------------------------------------------------------ a set of strings */
+
+/* Open addressing over FNV-1a hashes: the resume index and seen paths. */
+typedef struct {
+    char **slot;
+    unsigned char *flag;
+    size_t cap, n;
+} strset;
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static int strset_grow(strset *s)
+{
+    strset t = {NULL, NULL, s->cap ? s->cap * 2 : 1024, 0};
+    size_t i;
+
+    t.slot = calloc(t.cap, sizeof(char *));
+    t.flag = calloc(t.cap, 1);
+    if (!t.slot || !t.flag) {
+        free(t.slot);
+        free(t.flag);
+        return -1;
+    }
+    for (i = 0; i < s->cap; i++) {
+        if (s->slot[i]) {
+            size_t j = fnv1a(s->slot[i]) & (t.cap - 1);
+            while (t.slot[j])
+                j = (j + 1) & (t.cap - 1);
+            t.slot[j] = s->slot[i];
+            t.flag[j] = s->flag[i];
+            t.n++;
+        }
+    }
+    free(s->slot);
+    free(s->flag);
+    *s = t;
+    return 0;
+}
+
+/* Index of key, or of the empty slot where it would go. */
+static size_t strset_pos(const strset *s, const char *key)
+{
+    size_t j = fnv1a(key) & (s->cap - 1);
+    while (s->slot[j] && strcmp(s->slot[j], key) != 0)
+        j = (j + 1) & (s->cap - 1);
+    return j;
+}
+
+static int strset_add(strset *s, const char *key, unsigned char flag)
+{
+    size_t j;
+
+    if ((s->n + 1) * 2 > s->cap && strset_grow(s) < 0)
+        return -1;
+    j = strset_pos(s, key);
+    if (!s->slot[j]) {
+        s->slot[j] = strdup(key);
+        if (!s->slot[j])
+            return -1;
+        s->n++;
+    }
+    s->flag[j] = flag;
+    return 0;
+}
+
+/* 0 absent, else 1 + flag */
+static int strset_get(const strset *s, const char *key)
+{
+    size_t j;
+    if (!s->cap)
+        return 0;
+    j = strset_pos(s, key);
+    return s->slot[j] ? 1 + s->flag[j] : 0;
+}
+
+static void strset_free(strset *s)
+{
+    size_t i;
+    for (i = 0; i < s->cap; i++)
+        free(s->slot[i]);
+    free(s->slot);
+    free(s->flag);
+}
+
+/* ------------------------------------------------------------ state */
+
+typedef struct {
+    scan_args *a;
+    cli_pool *pool;
+    int out_fd;
+    dc_scan_summary *sum;
+    strset done;  /* resume: "path\tsize\tmtime" already recorded (flag 1: archive) */
+    size_t total; /* jobs known so far */
+    size_t finished;
+    size_t errors;
+    double t0, last_progress;
+    int show_progress;
+    int failed; /* output could not be written */
+} scan_state;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void key_of(char *buf, size_t sz, const char *path, long long size, long long mtime)
+{
+    if (snprintf(buf, sz, "%s\t%lld\t%lld", path, size, mtime) >= (int)sz)
+        buf[0] = '\0'; /* too long to index: never matches */
+}
+
+/* Last occurrence of c in p[0..n), or NULL (memrchr is a GNU extension). */
+static char *last_of(char *p, char c, size_t n)
+{
+    while (n--) {
+        if (p[n] == c)
+            return p + n;
+    }
+    return NULL;
+}
+
+/* First occurrence of needle in hay[0..n) (memmem is a GNU extension). */
+static char *find_in(char *hay, size_t n, const char *needle)
+{
+    size_t k = strlen(needle), i;
+    for (i = 0; k <= n && i <= n - k; i++) {
+        if (memcmp(hay + i, needle, k) == 0)
+            return hay + i;
+    }
+    return NULL;
+}
+
+static int in_shard(const scan_args *a, const char *path)
+{
+    return a->shard_n == 0 || fnv1a(path) % a->shard_n == a->shard_i;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Append one record as one write, so a killed scan leaves whole lines. */
+static void put_record(scan_state *st, const char *data, size_t len)
+{
+    char *line = malloc(len + 2);
+    const scan_args *a = st->a;
+
+    if (!line) {
+        st->failed = 1;
+        return;
+    }
+    memcpy(line, data, len);
+    line[len] = '\n';
+    line[len + 1] = '\0';
+    if ((!a->select || a->output) && write_all(st->out_fd, line, len + 1) < 0)
+        st->failed = 1;
+    line[len] = '\0';
+    (void)dc_scan_summary_add(st->sum, line);
+    if (a->select) {
+        int force =
+            dc_config_effective_mode(&a->opts.config) == DC_READ_MODE_FORCE_DOCUMENT_READ_ACTION;
+        char *p = NULL;
+        long long size, mtime;
+        int arch;
+        if (dc_scan_record_matches(line, (dc_select)a->select, force, a->async) == 1 &&
+            dc_scan_record_key(line, &p, &size, &mtime, &arch) >= 0)
+            (void)printf("%s%c", p, a->nul ? '\0' : '\n');
+        dc_free(p);
+    }
+    free(line);
+}
+
+static void error_record(scan_state *st, const char *path, long long size, long long mtime,
+                         int code, const char *msg)
+{
+    dc_scan_meta meta = {path, mtime, size, -1};
+    char *rec = NULL;
+    char key[8192];
+
+    key_of(key, sizeof(key), path, size, mtime);
+    if (st->a->resume && strset_get(&st->done, key))
+        return; /* recorded by the run being resumed */
+    if (dc_scan_error_json(&rec, &meta, code, msg) < 0) {
+        st->failed = 1;
+        return;
+    }
+    put_record(st, rec, strlen(rec));
+    st->errors++;
+    dc_free(rec);
+}
+
+/* ------------------------------------------------------------ the walk */
+
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+} dir_id;
+
+/* Queue one regular file (or record why not). */
+static int visit_file(scan_state *st, const char *path, const struct stat *sb)
+{
+    char key[8192];
+    char job[8192];
+
+    if (!in_shard(st->a, path))
+        return 0;
+    key_of(key, sizeof(key), path, (long long)sb->st_size, (long long)sb->st_mtime);
+    if (st->a->resume && strset_get(&st->done, key) == 1)
+        return 0; /* recorded, not an archive */
+    if ((size_t)snprintf(job, sizeof(job), "F\t%s", path) >= sizeof(job)) {
+        error_record(st, path, -1, -1, DC_EIO, "path too long");
+        return 0;
+    }
+    st->total++;
+    return cli_pool_add(st->pool, job);
+}
+
+static int walk(scan_state *st, const char *path, dir_id *stack, int depth);
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int visit_dir(scan_state *st, const char *path, const struct stat *sb, dir_id *stack,
+                     int depth)
+{
+    DIR *d;
+    struct dirent *e;
+    char **names = NULL;
+    size_t n = 0, cap = 0, i;
+    int k, rc = 0;
+
+    for (k = 0; k < depth; k++) {
+        if (stack[k].dev == sb->st_dev && stack[k].ino == sb->st_ino) {
+            if (in_shard(st->a, path))
+                error_record(st, path, -1, -1, DC_EIO, "symbolic link loop: not followed");
+            return 0;
+        }
+    }
+    if (depth >= SCAN_MAX_DEPTH) {
+        if (in_shard(st->a, path))
+            error_record(st, path, -1, -1, DC_EIO, "folder nesting over 64 levels: not followed");
+        return 0;
+    }
+    d = opendir(path);
+    if (!d) {
+        if (in_shard(st->a, path))
+            error_record(st, path, -1, -1, DC_EIO, strerror(errno));
+        return 0;
+    }
+    stack[depth].dev = sb->st_dev;
+    stack[depth].ino = sb->st_ino;
+    while ((e = readdir(d)) != NULL) {
+        char *full;
+        size_t len;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (n == cap) {
+            char **t = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(char *));
+            if (!t) {
+                rc = -1;
+                break;
+            }
+            names = t;
+        }
+        len = strlen(path) + strlen(e->d_name) + 2;
+        full = malloc(len);
+        if (!full) {
+            rc = -1;
+            break;
+        }
+        (void)snprintf(full, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
+                       e->d_name);
+        names[n++] = full;
+    }
+    (void)closedir(d);
+    /* sorted: the same tree gives the same order of records */
+    qsort(names, n, sizeof(char *), cmp_str);
+    for (i = 0; i < n; i++) {
+        if (rc >= 0)
+            rc = walk(st, names[i], stack, depth + 1);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+static int walk(scan_state *st, const char *path, dir_id *stack, int depth)
+{
+    struct stat sb;
+
+    if (stat(path, &sb) < 0) {
+        struct stat lsb;
+        int dangling = lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode);
+        if (in_shard(st->a, path))
+            error_record(st, path, -1, -1, errno == ENOENT && !dangling ? DC_ENOTFOUND : DC_EIO,
+                         dangling ? "dangling symbolic link"
+                         : errno == ELOOP ? "symbolic link loop"
+                                          : strerror(errno));
+        return 0;
+    }
+    if (S_ISDIR(sb.st_mode))
+        return visit_dir(st, path, &sb, stack, depth);
+    if (S_ISREG(sb.st_mode))
+        return visit_file(st, path, &sb);
+    if (in_shard(st->a, path))
+        error_record(st, path, -1, (long long)sb.st_mtime, DC_EIO,
+                     "special file (device, FIFO or socket): not read");
+    return 0;
+}
+
+/* ------------------------------------------------------------ the worker */
+
+/* Read a whole regular file, at most max bytes. Returns 0 or a dc code. */
+static int slurp(const char *path, char **out, size_t *len, size_t max)
+{
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int err = 0;
+
+    *out = NULL;
+    if (fd < 0)
+        return errno == ENOENT ? DC_ENOTFOUND : DC_EIO;
+    for (;;) {
+        ssize_t r;
+        if (n == cap) {
+            char *t;
+            cap = cap ? cap * 2 : 1 << 16;
+            if (cap > max + 1)
+                cap = max + 1;
+            if (n == cap) {
+                err = DC_ELIMIT;
+                break;
+            }
+            t = realloc(buf, cap);
+            if (!t) {
+                err = DC_ENOMEM;
+                break;
+            }
+            buf = t;
+        }
+        r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            err = DC_EIO;
+            break;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    if (!err) {
+        char *t = realloc(buf, n + 1); /* always NUL-terminated */
+        if (!t)
+            err = DC_ENOMEM;
+        else
+            buf = t;
+    }
+    if (err) {
+        free(buf);
+        return err;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+typedef struct {
+    char *ptr;
+    size_t len;
+} outbuf;
+
+static void out_add(outbuf *o, const char *s)
+{
+    size_t n = strlen(s);
+    char *t = realloc(o->ptr, o->len + n + 2);
+    if (!t)
+        return;
+    o->ptr = t;
+    memcpy(o->ptr + o->len, s, n);
+    o->len += n;
+    o->ptr[o->len] = '\0';
+}
+
+/* Record of one document's bytes (a file or an archive member). */
+static void scan_bytes(const scan_args *a, const char *data, size_t len, dc_scan_meta *meta,
+                       const char *disk_path, outbuf *o)
+{
+    dc_document *doc = NULL;
+    dc_archive *arc = NULL;
+    char *rec = NULL;
+    size_t i;
+    int err = dc_document_scan_mem(&doc, data, len, meta->path, &a->opts,
+                                   a->count_chars ? DC_SCAN_COUNT_CHARS : 0);
+
+    if (err < 0) {
+        (void)dc_scan_error_json(&rec, meta, err, dc_error_last()->message);
+        goto done;
+    }
+    /* a plain ZIP archive on disk: its members are scanned as jobs of their own */
+    if (disk_path && dc_document_format(doc) == DC_FORMAT_UNSUPPORTED &&
+        dc_archive_open(&arc, disk_path) >= 0) {
+        dc_detection det;
+        if (dc_detect(&det, data, len) >= 0 && strcmp(det.kind, "zip") == 0)
+            meta->archive_members = (long long)dc_archive_count(arc);
+    }
+    (void)dc_scan_record_json(&rec, doc, meta, a->opts.dpi);
+done:
+    if (rec)
+        out_add(o, rec);
+    for (i = 0; meta->archive_members > 0 && i < dc_archive_count(arc); i++) {
+        char line[8192];
+        (void)snprintf(line, sizeof(line), "\n%lld\t%s", dc_archive_size(arc, i),
+                       dc_archive_name(arc, i));
+        if (!strchr(dc_archive_name(arc, i), '\n'))
+            out_add(o, line);
+    }
+    dc_free(rec);
+    dc_archive_free(arc);
+    dc_document_free(doc);
+}
+
+static void scan_member(const scan_args *a, const char *archive, const char *member,
+                        outbuf *o)
+{
+    char display[8192];
+    struct stat sb;
+    dc_archive *arc = NULL;
+    void *data = NULL;
+    size_t len = 0, idx;
+    dc_scan_meta meta = {display, -1, -1, -1};
+    char *rec = NULL;
+    int err;
+
+    if (snprintf(display, sizeof(display), "%s!%s", archive, member) >= (int)sizeof(display))
+        display[sizeof(display) - 1] = '\0';
+    if (stat(archive, &sb) == 0)
+        meta.mtime = (long long)sb.st_mtime;
+    err = dc_archive_open(&arc, archive);
+    if (err >= 0) {
+        idx = dc_archive_find(arc, member);
+        meta.size = dc_archive_size(arc, idx);
+        err = idx == (size_t)-1 ? dc_error_last()->code
+                                : dc_archive_read(arc, idx, &data, &len, SCAN_MAX_FILE);
+    }
+    if (err < 0) {
+        (void)dc_scan_error_json(&rec, &meta, err, dc_error_last()->message);
+        if (rec)
+            out_add(o, rec);
+        dc_free(rec);
+    } else {
+        meta.size = (long long)len;
+        scan_bytes(a, data, len, &meta, NULL, o);
+    }
+    dc_free(data);
+    dc_archive_free(arc);
+}
+
+static int job_fn(void *payload, const char *job, char **out, size_t *len)
+{
+    const scan_args *a = payload;
+    outbuf o = {NULL, 0};
+
+    if (job[0] == 'F') {
+        const char *path = job + 2;
+        struct stat sb;
+        char *data = NULL;
+        size_t n = 0;
+        dc_scan_meta meta = {path, -1, -1, -1};
+        int err = stat(path, &sb) < 0 ? DC_ENOTFOUND : 0;
+        if (!err) {
+            meta.size = (long long)sb.st_size;
+            meta.mtime = (long long)sb.st_mtime;
+            err = slurp(path, &data, &n, SCAN_MAX_FILE);
+        }
+        if (err) {
+            char *rec = NULL;
+            (void)dc_scan_error_json(&rec, &meta, err,
+                                     err == DC_ELIMIT ? "file larger than 1 GB: not read"
+                                                      : dc_strerror(err));
+            if (rec)
+                out_add(&o, rec);
+            dc_free(rec);
+        } else {
+            scan_bytes(a, data, n, &meta, path, &o);
+        }
+        free(data);
+    } else {
+        const char *tab = strchr(job + 2, '\t');
+        char archive[8192];
+        size_t alen = tab ? (size_t)(tab - (job + 2)) : 0;
+        if (tab && alen < sizeof(archive)) {
+            memcpy(archive, job + 2, alen);
+            archive[alen] = '\0';
+            scan_member(a, archive, tab + 1, &o);
+        }
+    }
+    *out = o.ptr;
+    *len = o.len;
+    return 0;
+}
+
+/* ------------------------------------------------------------ the parent */
+
+static void progress(scan_state *st, int final)
+{
+    double t = now();
+    double el = t - st->t0;
+    size_t files, pages;
+    double fps, pps;
+
+    if (!st->show_progress || (!final && t - st->last_progress < 0.25))
+        return;
+    st->last_progress = t;
+    dc_scan_summary_totals(st->sum, &files, &pages);
+    fps = el > 0 ? (double)st->finished / el : 0;
+    pps = el > 0 ? (double)pages / el : 0;
+    (void)fprintf(stderr, "\rscan: %zu/%zu files, %.1f files/s, %.1f pages/s, ETA %.0f s   %s",
+                  st->finished, st->total, fps, pps,
+                  fps > 0 ? (double)(st->total - st->finished) / fps : 0.0, final ? "\n" : "");
+}
+
+/* Queue the members an archive's worker listed ("\nSIZE\tNAME" lines). */
+static void queue_members(scan_state *st, const char *archive, const char *lines)
+{
+    long long mtime = -1;
+    struct stat sb;
+
+    if (stat(archive, &sb) == 0)
+        mtime = (long long)sb.st_mtime;
+    while (lines && *lines == '\n') {
+        const char *name = strchr(lines + 1, '\t');
+        const char *end;
+        char job[8192], key[8192], display[8192];
+        long long size = strtoll(lines + 1, NULL, 10);
+        if (!name)
+            break;
+        name++;
+        end = strchr(name, '\n');
+        int nlen = (int)(end ? (size_t)(end - name) : strlen(name));
+        if (snprintf(display, sizeof(display), "%s!%.*s", archive, nlen, name) >=
+            (int)sizeof(display)) {
+            lines = end;
+            continue; /* path too long to be a job */
+        }
+        key_of(key, sizeof(key), display, size, mtime);
+        if (!(st->a->resume && strset_get(&st->done, key)) &&
+            snprintf(job, sizeof(job), "Z\t%s\t%.*s", archive, nlen, name) < (int)sizeof(job) &&
+            cli_pool_add(st->pool, job) == 0)
+            st->total++;
+        lines = end;
+    }
+}
+
+static int on_result(void *ctx, size_t job, int status, const char *data, size_t len,
+                     const char *msg)
+{
+    scan_state *st = ctx;
+    const char *j = cli_pool_job(st->pool, job);
+    const char *path = j + 2;
+    char display[8192];
+
+    st->finished++;
+    if (j[0] == 'Z') {
+        const char *tab = strchr(path, '\t');
+        (void)snprintf(display, sizeof(display), "%.*s!%s", (int)(tab - path), path, tab + 1);
+        path = display;
+    }
+    if (status < 0) {
+        struct stat sb;
+        int known = j[0] == 'F' && stat(path, &sb) == 0;
+        cli_warn("scan: %s: %s", path, msg);
+        error_record(st, path, known ? (long long)sb.st_size : -1,
+                     known ? (long long)sb.st_mtime : -1, status, msg);
+    } else if (len) {
+        const char *nl = memchr(data, '\n', len);
+        size_t rlen = nl ? (size_t)(nl - data) : len;
+        char key[8192];
+        struct stat sb;
+        int already = 0;
+        if (nl && j[0] == 'F' && stat(path, &sb) == 0) {
+            key_of(key, sizeof(key), path, (long long)sb.st_size, (long long)sb.st_mtime);
+            already = st->a->resume && strset_get(&st->done, key) == 2;
+            queue_members(st, path, nl);
+        }
+        if (!already)
+            put_record(st, data, rlen);
+    }
+    progress(st, 0);
+    return st->failed ? -1 : 0;
+}
+
+/* --resume: index the records already in the output; drop a torn last line. */
+static int load_done(scan_state *st, const char *path)
+{
+    char *data = NULL, *line, *next;
+    size_t len = 0;
+    int err = slurp(path, &data, &len, (size_t)8 << 30);
+
+    if (err == DC_ENOTFOUND)
+        return 0;
+    if (err)
+        return -1;
+    if (len && data[len - 1] != '\n') {
+        char *last = last_of(data, '\n', len);
+        size_t keep = last ? (size_t)(last - data) + 1 : 0;
+        if (truncate(path, (off_t)keep) < 0) {
+            free(data);
+            return -1;
+        }
+        len = keep;
+    }
+    data[len] = '\0';
+    for (line = len ? data : NULL; line && *line; line = next) {
+        char *p = NULL;
+        long long size, mtime;
+        int arch;
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        if (dc_scan_record_key(line, &p, &size, &mtime, &arch) >= 0) {
+            char key[8192];
+            key_of(key, sizeof(key), p, size, mtime);
+            (void)strset_add(&st->done, key, (unsigned char)arch);
+        }
+        dc_free(p);
+    }
+    free(data);
+    return 0;
+}
+
+/* Where calibrate stores its rate: $XDG_CONFIG_HOME/docclass or ~/.config/docclass. */
+static int calibration_file(char *buf, size_t sz, int make_dirs)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME");
+    const char *home = getenv("HOME");
+    char dir[4096];
+
+    if (xdg && *xdg)
+        (void)snprintf(dir, sizeof(dir), "%s/docclass", xdg);
+    else if (home && *home)
+        (void)snprintf(dir, sizeof(dir), "%s/.config/docclass", home);
+    else
+        return -1;
+    if (make_dirs) {
+        char parent[4096];
+        (void)snprintf(parent, sizeof(parent), "%.*s", (int)(strrchr(dir, '/') - dir), dir);
+        (void)mkdir(parent, 0755);
+        (void)mkdir(dir, 0755);
+    }
+    return snprintf(buf, sz, "%s/calibration.json", dir) < (int)sz ? 0 : -1;
+}
+
+static double read_rate(const char *path)
+{
+    char *data = NULL, *p;
+    size_t len = 0;
+    double rate = 0;
+
+    if (slurp(path, &data, &len, 65536) != 0)
+        return 0;
+    p = find_in(data, len, "\"seconds_per_megapixel\"");
+    if (p && (p = memchr(p, ':', len - (size_t)(p - data))) != NULL)
+        rate = strtod(p + 1, NULL);
+    free(data);
+    return rate > 0 ? rate : 0;
+}
+
+static int write_summary(scan_state *st)
+{
+    const scan_args *a = st->a;
+    char *prices = NULL, *json = NULL, cal[4096];
+    size_t len;
+    double rate = 0;
+    int rc = CLI_EXIT_OK;
+    FILE *f;
+
+    if (a->calibration_path)
+        rate = read_rate(a->calibration_path);
+    else if (calibration_file(cal, sizeof(cal), 0) == 0)
+        rate = read_rate(cal);
+    if (a->prices_path && slurp(a->prices_path, &prices, &len, 1 << 20) != 0)
+        return cli_error(CLI_EXIT_CONFIG, "scan", "%s: cannot read the price table",
+                         a->prices_path);
+    if (dc_scan_summary_json(&json, st->sum, rate, prices, a->opts.config.action) < 0) {
+        rc = cli_error(cli_exit_code(dc_error_last()->code), "scan", "%s%s%s",
+                       a->prices_path ? a->prices_path : "", a->prices_path ? ": " : "",
+                       dc_error_last()->message);
+        goto done;
+    }
+    if (a->summary_path) {
+        f = fopen(a->summary_path, "w");
+        if (!f || fputs(json, f) < 0 || fputc('\n', f) < 0 || fclose(f) != 0)
+            rc = cli_error(CLI_EXIT_INPUT, "scan", "%s: cannot write the summary",
+                           a->summary_path);
+    } else if (!cli_quiet) {
+        (void)fprintf(stderr, "%s\n", json);
+    }
+    if (rate <= 0 && !cli_quiet)
+        cli_warn("no OCR rate measured on this machine: run 'docclass calibrate' for a time "
+                 "estimate");
+done:
+    dc_free(json);
+    free(prices);
+    return rc;
+}
+
+static int open_output(scan_state *st)
+{
+    const scan_args *a = st->a;
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (a->resume ? O_APPEND : O_TRUNC);
+
+    if (!a->output) {
+        st->out_fd = STDOUT_FILENO;
+        return -1;
+    }
+    if (a->resume && load_done(st, a->output) < 0)
+        return cli_error(CLI_EXIT_INPUT, "scan", "%s: cannot read the report to resume",
+                         a->output);
+    st->out_fd = open(a->output, flags | O_APPEND, 0644);
+    if (st->out_fd < 0)
+        return cli_error(CLI_EXIT_INPUT, "scan", "%s: %s", a->output, strerror(errno));
+    return -1;
+}
+
+static int run_scan(scan_args *a, int npaths, char **paths)
+{
+    scan_state st;
+    dir_id stack[SCAN_MAX_DEPTH + 1];
+    int rc, i;
+
+    memset(&st, 0, sizeof(st));
+    st.a = a;
+    st.out_fd = -1;
+    st.show_progress = a->progress < 0 ? isatty(STDERR_FILENO) : a->progress;
+    rc = open_output(&st);
+    if (rc >= 0)
+        goto done;
+    rc = CLI_EXIT_OK;
+    if (dc_scan_summary_new(&st.sum) < 0 ||
+        cli_pool_new(&st.pool, a->jobs ? a->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN),
+                     &a->limits, job_fn, a) < 0) {
+        rc = cli_error(CLI_EXIT_ERROR, "scan", "out of memory");
+        goto done;
+    }
+    st.t0 = now();
+    for (i = 0; i < npaths; i++) {
+        struct stat sb;
+        if (stat(paths[i], &sb) < 0) {
+            rc = cli_error(CLI_EXIT_INPUT, "scan", "%s: %s", paths[i], strerror(errno));
+            goto done;
+        }
+        if (walk(&st, paths[i], stack, 0) < 0) {
+            rc = cli_error(CLI_EXIT_ERROR, "scan", "out of memory");
+            goto done;
+        }
+    }
+    if (cli_pool_run(st.pool, on_result, &st) < 0 || st.failed) {
+        rc = cli_error(CLI_EXIT_INPUT, "scan", "%s: cannot write the report",
+                       a->output ? a->output : "standard output");
+        goto done;
+    }
+    progress(&st, 1);
+    rc = write_summary(&st);
+done:
+    cli_pool_free(st.pool);
+    dc_scan_summary_free(st.sum);
+    strset_free(&st.done);
+    if (st.out_fd > STDOUT_FILENO)
+        close(st.out_fd);
+    return rc;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+    static const dc_extract_options defaults = DC_EXTRACT_OPTIONS_INIT;
+    scan_args a;
+    int rc;
+
+    memset(&a, 0, sizeof(a));
+    a.opts = defaults;
+    a.opts.password = getenv("DOCCLASS_PDF_PASSWORD");
+    a.progress = -1;
+    a.limits.timeout = 60;
+    a.limits.max_memory = (size_t)2048 << 20;
+    rc = parse_args(&a, argc, argv);
+    if (rc >= 0)
+        return rc;
+    rc = cli_load_config(&a.opts.config, "scan", a.config_path, a.read_mode, a.read_action,
+                         a.features);
+    if (rc >= 0)
+        return rc;
+    return run_scan(&a, argc - optind, argv + optind);
+}
+
+/* ------------------------------------------------------------ calibrate */
+
+int cmd_calibrate(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"lang", required_argument, NULL, 'l'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *lang = "eng", *out = NULL;
+    char path[4096];
+    double rate = 0;
+    FILE *f;
+    int c;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+        if (c == 'l')
+            lang = optarg;
+        else if (c == 'o')
+            out = optarg;
+        else if (c == 'h') {
+            (void)printf("usage: docclass calibrate [--lang L] [-o FILE]\n\n"
+                         "Measure the seconds of OCR a megapixel costs on this machine (one\n"
+                         "engine, one thread, a generated 300 DPI page of text) and store it for\n"
+                         "scan's time forecast, in $XDG_CONFIG_HOME/docclass/calibration.json\n"
+                         "(default ~/.config/docclass/calibration.json) or FILE.\n");
+            return CLI_EXIT_OK;
+        } else
+            return cli_usage("calibrate", "unknown option '%s'", argv[optind - 1]);
+    }
+    if (!out) {
+        if (calibration_file(path, sizeof(path), 1) < 0)
+            return cli_error(CLI_EXIT_INPUT, "calibrate", "no HOME: give -o FILE");
+        out = path;
+    }
+    if (dc_calibrate(&rate, lang, 2) < 0)
+        return cli_error(cli_exit_code(dc_error_last()->code), "calibrate", "%s",
+                         dc_error_last()->message);
+    f = fopen(out, "w");
+    if (!f || fprintf(f,
+                      "{\"seconds_per_megapixel\": %.5f, \"lang\": \"%s\", \"dpi\": 300, "
+                      "\"measured_at\": %lld}\n",
+                      rate, lang, (long long)time(NULL)) < 0 ||
+        fclose(f) != 0)
+        return cli_error(CLI_EXIT_INPUT, "calibrate", "%s: cannot write", out);
+    (void)printf("%.4f seconds per megapixel (%.1f s for a 300 DPI A4 page), stored in %s\n",
+                 rate, rate * 8.7, out);
+    return CLI_EXIT_OK;
+}
