@@ -10,6 +10,7 @@
 #include "detect.h"
 #include "config.h"
 #include "extract.h"
+#include "send.h"
 #include "scan.h"
 
 #ifdef __cplusplus

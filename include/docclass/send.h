@@ -1,0 +1,278 @@
+/*
+ * docclass: send documents to Amazon Comprehend's ClassifyDocument
+ * (credentials, endpoint, request, SigV4 signing, transport with retries,
+ * response) and classify files page by page.
+ */
+#ifndef DOCCLASS_SEND_H
+#define DOCCLASS_SEND_H
+
+#include "common.h"
+#include "config.h"
+#include "detect.h"
+#include "extract.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------ credentials */
+
+/** AWS credentials. Opaque; the secret and the token never leave it except
+ *  into a signature. */
+typedef struct dc_credentials dc_credentials;
+
+/**
+ * Find credentials as the AWS CLI does: AWS_ACCESS_KEY_ID and
+ * AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN) unless @p profile is given,
+ * then the shared credentials file (AWS_SHARED_CREDENTIALS_FILE, default
+ * ~/.aws/credentials, section [NAME]) and the config file (AWS_CONFIG_FILE,
+ * default ~/.aws/config, section [profile NAME] or [default]).
+ * @param[out] out     the credentials; the caller frees them with dc_credentials_free()
+ * @param profile      profile name (--profile), or NULL for AWS_PROFILE or "default"
+ * @return DC_OK; DC_ECONFIG when none are found (the message lists where it
+ *         looked) or a named profile does not exist; DC_ENOMEM.
+ */
+DC_API int dc_credentials_load(dc_credentials **out, const char *profile);
+
+/**
+ * Credentials from explicit values (copied). @p token may be NULL.
+ * @param[out] out the caller frees it with dc_credentials_free()
+ * @return DC_OK, DC_EINVAL (empty key or secret), DC_ENOMEM.
+ */
+DC_API int dc_credentials_new(dc_credentials **out,
+                              const char *access_key_id,
+                              const char *secret_access_key,
+                              const char *session_token);
+
+/** Where the credentials came from ("environment", "shared credentials file
+ *  PATH, profile NAME", ...). Borrowed; valid until dc_credentials_free(). */
+DC_API const char *dc_credentials_source(const dc_credentials *creds);
+
+/** The access key id (not a secret). Borrowed. */
+DC_API const char *dc_credentials_access_key_id(const dc_credentials *creds);
+
+/** The region of the profile in the config file, or NULL. Borrowed. */
+DC_API const char *dc_credentials_region(const dc_credentials *creds);
+
+/** 1 when the credentials carry a session token. */
+DC_API int dc_credentials_has_token(const dc_credentials *creds);
+
+/** Free credentials (the secret is wiped). NULL-safe. */
+DC_API void dc_credentials_free(dc_credentials *creds);
+
+/* ------------------------------------------------------------ endpoint */
+
+#define DC_REGION_MAX 64
+
+/**
+ * Check an EndpointArn against the service's pattern and take its region.
+ * @param[out] region_out the region (at least DC_REGION_MAX bytes)
+ * @return DC_OK or DC_EINVAL with a message saying what is wrong.
+ */
+DC_API int dc_endpoint_arn_region(char *region_out, const char *arn);
+
+/**
+ * The URL to send to: @p endpoint_url when given, else
+ * AWS_ENDPOINT_URL_COMPREHEND, else AWS_ENDPOINT_URL, else
+ * https://comprehend.REGION.DNS-SUFFIX from the ARN's region and partition.
+ * @param[out] out the URL; free with dc_free()
+ * @return DC_OK, DC_EINVAL (bad ARN, unknown partition, bad URL), DC_ENOMEM.
+ */
+DC_API int dc_endpoint_resolve(char **out, const char *arn, const char *endpoint_url);
+
+/* ------------------------------------------------------------ requests */
+
+/** One ClassifyDocument request body. Opaque. */
+typedef struct dc_request dc_request;
+
+/**
+ * A request with Text. Checks the ARN and the size limits (10,000 bytes of
+ * UTF-8, not empty, valid UTF-8) before anything is sent.
+ * @param[out] out the request; free with dc_request_free()
+ * @return DC_OK, DC_EINVAL (ARN, empty or invalid text), DC_ELIMIT, DC_ENOMEM.
+ */
+DC_API int dc_request_new_text(dc_request **out, const char *arn, const char *text, size_t len);
+
+/**
+ * A request with Bytes (standard base64, no line breaks). @p config is
+ * added as DocumentReaderConfig only for a PDF or an image and only when it
+ * has an action. Size limits: 10 MB for PDF, DOCX and images, 1 MB for
+ * Textract JSON, 10 KB for plain text.
+ * @param[out] out the request; free with dc_request_free()
+ * @return DC_OK, DC_EINVAL, DC_ELIMIT, DC_EUNSUPPORTED, DC_ENOMEM.
+ */
+DC_API int dc_request_new_bytes(dc_request **out,
+                                const char *arn,
+                                const void *data,
+                                size_t len,
+                                dc_format format,
+                                const dc_reader_config *config);
+
+/** The JSON body. Borrowed; valid until dc_request_free(). */
+DC_API const char *dc_request_body(const dc_request *req, size_t *len_out);
+
+/** Free a request. NULL-safe. */
+DC_API void dc_request_free(dc_request *req);
+
+/* ------------------------------------------------------------ sender */
+
+/** Transport and retry settings. Transparent; start from DC_SEND_OPTIONS_INIT. */
+typedef struct {
+    int version;                 /**< DC_SEND_OPTIONS_VERSION */
+    const char *endpoint_arn;    /**< decides the signing region (and the host) */
+    const char *endpoint_url;    /**< NULL: resolved (see dc_endpoint_resolve()) */
+    const dc_credentials *creds; /**< borrowed; must outlive the sender */
+    const char *ca_bundle;       /**< CA file; NULL: AWS_CA_BUNDLE, else the system's */
+    int verify_tls;              /**< 0 turns certificate checks off */
+    double connect_timeout;      /**< seconds (default 10) */
+    double timeout;              /**< seconds per attempt (default 60) */
+    int max_attempts;            /**< attempts in all; 0: AWS_MAX_ATTEMPTS, else 3 */
+    double backoff_base;         /**< seconds; delay before retry n is uniform in
+                                      [0, min(backoff_max, base * 2^(n-1))] */
+    double backoff_max;          /**< seconds (default 20) */
+    long long fixed_time;        /**< Unix time to sign with; 0: the clock */
+} dc_send_options;
+
+#define DC_SEND_OPTIONS_VERSION 1
+#define DC_SEND_OPTIONS_INIT                                                            \
+    {                                                                                   \
+        DC_SEND_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 1, 10.0, 60.0, 0, 1.0, 20.0, 0 \
+    }
+
+/** A connection to the service: one HTTP handle reused across requests. */
+typedef struct dc_sender dc_sender;
+
+/** A service response. Opaque. */
+typedef struct dc_response dc_response;
+
+/**
+ * Create a sender. Resolves the endpoint and the signing region (the
+ * ARN's); nothing is sent yet.
+ * @param[out] out the caller frees it with dc_sender_free()
+ * @return DC_OK, DC_EINVAL (ARN, URL), DC_ENET (transport setup), DC_ENOMEM.
+ */
+DC_API int dc_sender_new(dc_sender **out, const dc_send_options *opts);
+
+/** The URL requests go to. Borrowed; valid until dc_sender_free(). */
+DC_API const char *dc_sender_url(const dc_sender *s);
+
+/** The signing region (the ARN's). Borrowed. */
+DC_API const char *dc_sender_region(const dc_sender *s);
+
+/**
+ * The exact HTTP request that would be sent, signed now, with the signature
+ * and the session token replaced by "<redacted>" (for --dry-run and -v).
+ * @param[out] out text; free with dc_free()
+ */
+DC_API int dc_sender_describe(char **out, dc_sender *s, const dc_request *req);
+
+/**
+ * Sign and send, retrying on 429, 5xx, throttling error types and
+ * connection failures with exponential backoff and full jitter (Retry-After
+ * honoured).
+ * @param[out] out the response (also for service errors, so the type and
+ *             status stay readable); NULL on DC_ENET. Free with dc_response_free().
+ * @return DC_OK (HTTP 200), DC_EHTTP (the service answered with an error;
+ *         one-line message with type, reason, message and request id),
+ *         DC_ENET (connection, TLS, timeout after the last attempt), DC_ENOMEM.
+ */
+DC_API int dc_sender_send(dc_response **out, dc_sender *s, const dc_request *req);
+
+/** Free a sender and its connection. NULL-safe. */
+DC_API void dc_sender_free(dc_sender *s);
+
+/** HTTP status of the last attempt. */
+DC_API long dc_response_status(const dc_response *r);
+/** Attempts made (1 when the first succeeded). */
+DC_API int dc_response_attempts(const dc_response *r);
+/** The error type without namespace or suffix (e.g. "InvalidRequestException"), or NULL. */
+DC_API const char *dc_response_error_type(const dc_response *r);
+/** x-amzn-RequestId, or NULL. */
+DC_API const char *dc_response_request_id(const dc_response *r);
+/**
+ * The response as JSON: status, attempts, request_id, and either the
+ * service's members (Classes, Labels, DocumentMetadata, DocumentType,
+ * Errors, Warnings) or "error" {type, message, reason, detail_reason}.
+ * @param[out] out free with dc_free()
+ */
+DC_API int dc_response_to_json(char **out, const dc_response *r, unsigned flags);
+/** Free a response. NULL-safe. */
+DC_API void dc_response_free(dc_response *r);
+
+/* ------------------------------------------------------------ classify */
+
+typedef enum {
+    DC_SEND_AUTO = 0, /**< Bytes where the service reads the type itself, else Text */
+    DC_SEND_TEXT,     /**< the extracted text of each page */
+    DC_SEND_BYTES,    /**< the file's bytes (one page of it per request) */
+} dc_send_mode;
+
+/** Options of dc_classify_file(). Transparent; start from DC_CLASSIFY_OPTIONS_INIT. */
+typedef struct {
+    int version;                /**< DC_CLASSIFY_OPTIONS_VERSION */
+    dc_send_mode mode;          /**< what to send */
+    const char *pages;          /**< "1,3-5" (1-based), NULL: all */
+    int truncate;               /**< cut pages over 10,000 characters at a word boundary */
+    int dry_run;                /**< build and describe the requests, send nothing */
+    dc_extract_options extract; /**< extraction options (config, password, OCR) */
+} dc_classify_options;
+
+#define DC_CLASSIFY_OPTIONS_VERSION 1
+#define DC_CLASSIFY_OPTIONS_INIT                                                       \
+    {                                                                                  \
+        DC_CLASSIFY_OPTIONS_VERSION, DC_SEND_AUTO, NULL, 0, 0, DC_EXTRACT_OPTIONS_INIT \
+    }
+
+/** The result of classifying one input. Opaque. */
+typedef struct dc_classification dc_classification;
+
+/**
+ * Classify a file: one request per selected page, sent through @p s (or,
+ * with dry_run, only described).
+ * @param[out] out the result, also when pages failed; free with dc_classification_free()
+ * @return DC_OK when a result exists (see dc_classification_status() for the
+ *         pages' outcome), or < 0 when the file could not be prepared at all
+ *         (DC_ENOTFOUND, DC_EIO, DC_EINVAL for bad --pages, DC_ECORRUPT...).
+ */
+DC_API int dc_classify_file(dc_classification **out,
+                            dc_sender *s,
+                            const char *path,
+                            const dc_classify_options *opts);
+
+/** Classify a text given directly (one Text request). As dc_classify_file(). */
+DC_API int dc_classify_text(dc_classification **out,
+                            dc_sender *s,
+                            const char *text,
+                            size_t len,
+                            const dc_classify_options *opts);
+
+/**
+ * The worst outcome over the pages: DC_OK, DC_ELIMIT (a page was not sent:
+ * a local page error), DC_EHTTP (service error) or DC_ENET.
+ */
+DC_API int dc_classification_status(const dc_classification *c);
+
+/** Number of one-line error messages (one per failed page). */
+DC_API size_t dc_classification_error_count(const dc_classification *c);
+/** Error message @p i ("page 2: ThrottlingException: ..."). Borrowed. */
+DC_API const char *dc_classification_error(const dc_classification *c, size_t i);
+
+/** Rendering flags of dc_classification_render(). */
+#define DC_RENDER_TABLE 0x100u /**< "page  class  score" lines instead of JSON */
+#define DC_RENDER_DRY   0x200u /**< the described HTTP requests (dry run) */
+
+/**
+ * Render the result: JSON (DC_JSON_COMPACT allowed), a table, or the
+ * requests of a dry run.
+ * @param[out] out free with dc_free()
+ */
+DC_API int dc_classification_render(char **out, const dc_classification *c, unsigned flags);
+
+/** Free a classification. NULL-safe. */
+DC_API void dc_classification_free(dc_classification *c);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * Internals of the sender (request.c, creds.c, http.c, send.c, split.c,
+ * classify.c): shared between those files and reached by the tests.
+ */
+#ifndef DC_SEND_INT_H
+#define DC_SEND_INT_H
+
+#include "internal.h"
+#include "docclass/send.h"
+
+/* Limits of the real-time path (comprehend-behaviour.md §4; powers of ten). */
+#define DC_RT_TEXT_BYTES     10000u    /* Text, or a UTF-8 text file as Bytes: 10 KB */
+#define DC_RT_BINARY_BYTES   10000000u /* PDF, DOCX, image (and one page): 10 MB */
+#define DC_RT_TEXTRACT_BYTES 1000000u  /* Textract JSON: 1 MB */
+#define DC_RT_PAGE_CHARS     10000u    /* characters per page */
+#define DC_ARN_MAX           256u
+
+#define DC_CD_TARGET       "Comprehend_20171127.ClassifyDocument"
+#define DC_CD_CONTENT_TYPE "application/x-amz-json-1.1"
+#define DC_CD_SERVICE      "comprehend"
+
+/* ---------------------------------------------------------------- request.c */
+
+struct dc_request {
+    char *body; /* JSON, NUL-terminated */
+    size_t len;
+    int bytes;        /* 1: Bytes, 0: Text */
+    dc_format format; /* of the Bytes */
+    int has_config;   /* DocumentReaderConfig included */
+    size_t payload;   /* bytes of text or of the raw document */
+};
+
+/* Check an ARN; region (DC_REGION_MAX) and partition (32 bytes) out. */
+int dc_request__arn_parse(const char *arn, char *region, char *partition);
+/* Standard base64 with padding and no line breaks. */
+int dc_request__base64(dc_buf *out, const void *data, size_t len);
+/* Longest prefix of text with at most max_chars code points and max_bytes
+ * bytes, cut at a word boundary (whitespace) when there is one. */
+size_t dc_request__truncate(const char *text, size_t len, size_t max_chars, size_t max_bytes);
+/* The size limit of Bytes of a format. */
+size_t dc_request__bytes_limit(dc_format format);
+
+/* ---------------------------------------------------------------- creds.c */
+
+struct dc_credentials {
+    char *access_key;
+    char *secret_key;
+    char *token;
+    char *source;
+    char *region;
+};
+
+/* DNS suffix of a partition ("aws" -> "amazonaws.com"), or NULL. */
+const char *dc_creds__dns_suffix(const char *partition);
+
+/* ---------------------------------------------------------------- http.c */
+
+typedef struct {
+    const char *url;
+    const char *const *headers; /* "Name: value", NULL-terminated */
+    const char *body;
+    size_t body_len;
+} dc_http_request;
+
+typedef struct {
+    long status;
+    dc_buf body;
+    char request_id[128];
+    char error_type[256]; /* x-amzn-ErrorType header */
+    double retry_after;   /* seconds; < 0 when absent */
+    int retryable;        /* for a failure: a connection problem worth retrying */
+} dc_http_reply;
+
+/* The transport seam: the real one is libcurl; tests may drive it or
+ * replace it. perform fills rep (status and body) or fails with DC_ENET. */
+typedef struct dc_transport {
+    int (*perform)(struct dc_transport *t, const dc_http_request *req, dc_http_reply *rep);
+    void (*destroy)(struct dc_transport *t);
+} dc_transport;
+
+typedef struct {
+    const char *ca_bundle;
+    int verify_tls;
+    double connect_timeout;
+    double timeout;
+} dc_http_options;
+
+#define DC_HTTP_BODY_MAX ((size_t)16 << 20) /* response cap */
+
+int dc_http__curl_new(dc_transport **out, const dc_http_options *o);
+void dc_http__reply_init(dc_http_reply *rep);
+void dc_http__reply_dispose(dc_http_reply *rep);
+
+/* ---------------------------------------------------------------- send.c */
+
+/* Parse an error body and headers into type (without "ns#" or ":suffix"),
+ * message, reason, detail reason; returns the one-line message in line. */
+int dc_send__error_line(dc_buf *line,
+                        long status,
+                        const char *body,
+                        size_t len,
+                        const char *header_type,
+                        const char *request_id);
+/* Normalise an error type: drop "namespace#" and ":suffix". */
+void dc_send__strip_type(char *type);
+/* 1 when a status/type pair is worth retrying. */
+int dc_send__retryable(long status, const char *type);
+/* Retry delay (seconds) before attempt n+1 (n >= 1), full jitter; r in [0,1). */
+double dc_send__backoff(double base, double max, int n, double r);
+
+/* The EndpointArn the sender was made for. */
+const char *dc_send__arn(const dc_sender *s);
+/* The response as a jansson object (new reference), or NULL on OOM. */
+struct json_t *dc_send__response_json(const dc_response *r);
+
+/* ---------------------------------------------------------------- split.c */
+
+int dc_split__pdf_count(size_t *n, const void *data, size_t len, const char *password);
+/* Page index (0-based) as a one-page PDF; *out freed with free(). */
+int dc_split__pdf_page(
+    char **out, size_t *len_out, const void *data, size_t len, size_t index, const char *password);
+int dc_split__tiff_count(size_t *n, const void *data, size_t len);
+int dc_split__tiff_page(char **out, size_t *len_out, const void *data, size_t len, size_t index);
+
+#endif
