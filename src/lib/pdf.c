@@ -30,6 +30,8 @@
 #define CAIRO_MAX_SIDE 32767
 /* Cap on one page's parser text. */
 #define PAGE_TEXT_MAX ((size_t)64 << 20)
+/* Gap between two characters, in box heights, that separates words. */
+#define WORD_GAP 0.1
 /* Image XObject sizes remembered from the raw file. */
 #define MAX_IMAGE_SIZES 4096
 
@@ -611,13 +613,91 @@ static int render_dpi(pdf_plan *p, const dc_extract_options *o)
 
 /* ---------------------------------------------------------------- planning */
 
-static int parser_text(PopplerPage *page, char **gtext, size_t *glen)
+/* Join words hyphenated across a line end ("taki-\nmata" -> "takimata")
+ * when a letter or digit comes before the hyphen and a lowercase letter
+ * after the line break, as pdftotext does; in place. */
+static size_t dehyphenate(char *s, size_t len)
 {
-    *gtext = poppler_page_get_text(page);
-    *glen = *gtext ? strlen(*gtext) : 0;
-    if (*glen > PAGE_TEXT_MAX)
-        return dc_error_set(DC_ELIMIT, "page text of %zu bytes is over the %zu-byte cap", *glen,
-                            PAGE_TEXT_MAX);
+    size_t r, w = 0;
+
+    for (r = 0; r < len; r++) {
+        unsigned char prev = w ? (unsigned char)s[w - 1] : 0;
+        unsigned char next = r + 2 < len ? (unsigned char)s[r + 2] : 0;
+        int alnum = (prev >= 'a' && prev <= 'z') || (prev >= 'A' && prev <= 'Z') ||
+                    (prev >= '0' && prev <= '9') || prev >= 0x80;
+
+        if (s[r] == '-' && r + 1 < len && s[r + 1] == '\n' && alnum &&
+            ((next >= 'a' && next <= 'z') || next >= 0xC0)) {
+            r++;
+            continue;
+        }
+        s[w++] = s[r];
+    }
+    s[w] = '\0';
+    return w;
+}
+
+/* Two characters on one line far enough apart to be two words: the gap
+ * pdftotext's word breaking uses (a tenth of the font size, here of the
+ * box height), either direction so right-to-left text works too. */
+static int word_gap(const PopplerRectangle *a, const PopplerRectangle *b)
+{
+    double h = fmax(fabs(a->y2 - a->y1), fabs(b->y2 - b->y1));
+    double dy = fabs((a->y1 + a->y2) - (b->y1 + b->y2)) / 2;
+    double gap =
+        fmax(fmin(b->x1, b->x2) - fmax(a->x1, a->x2), fmin(a->x1, a->x2) - fmax(b->x1, b->x2));
+
+    return h > 0 && dy < h / 2 && gap > WORD_GAP * h;
+}
+
+/* Copy the selection text of poppler-glib, adding the spaces between
+ * characters that are apart on the page but that the selection dumper ran
+ * together (spaced-out tables, glyph grids); needs one box per character. */
+static int respace(dc_buf *b, const char *t, size_t len, const PopplerRectangle *r, guint n)
+{
+    int use = n == dc_utf8_count(t, len);
+    size_t i = 0, k = 0;
+    int err = DC_OK;
+
+    while (i < len && err >= 0) {
+        uint32_t cp = 0, next = ' ';
+        size_t m = dc_utf8_seq((const unsigned char *)t + i, len - i, &cp);
+
+        if (m == 0)
+            m = 1;
+        if (i + m < len && dc_utf8_seq((const unsigned char *)t + i + m, len - i - m, &next) == 0)
+            next = ' ';
+        err = dc_buf_put(b, t + i, m);
+        if (err >= 0 && use && k + 1 < n && !is_space_cp(cp) && !is_space_cp(next) &&
+            word_gap(&r[k], &r[k + 1]))
+            err = dc_buf_putc(b, ' ');
+        i += m;
+        k++;
+    }
+    return err;
+}
+
+/* The page's parser text: poppler's text, respaced and dehyphenated. */
+static int parser_text(pdf_plan *p, PopplerPage *page, const char *raw, size_t len)
+{
+    PopplerRectangle *rects = NULL;
+    guint n = 0;
+    dc_buf b = DC_BUF_INIT;
+    int err;
+
+    dc_buf_init(&b, PAGE_TEXT_MAX);
+    if (len && !poppler_page_get_text_layout(page, &rects, &n))
+        n = 0;
+    err = respace(&b, raw, len, rects, n);
+    g_free(rects);
+    if (err < 0) {
+        dc_buf_dispose(&b);
+        return err;
+    }
+    p->text = dc_buf_detach(&b, &p->len);
+    if (!p->text)
+        return dc_error_oom();
+    p->len = dehyphenate(p->text, p->len);
     return DC_OK;
 }
 
@@ -651,13 +731,17 @@ static int plan_page(pdf_ctx *c, size_t i)
     pdf_signals s;
     char *gtext = NULL;
     size_t glen = 0;
-    int err;
+    int err = DC_OK;
 
     if (!page)
         return dc_error_set(DC_ECORRUPT, "page %zu cannot be read", i + 1);
-    err = parser_text(page, &gtext, &glen);
-    if (err < 0)
+    gtext = poppler_page_get_text(page);
+    glen = gtext ? strlen(gtext) : 0;
+    if (glen > PAGE_TEXT_MAX) {
+        err = dc_error_set(DC_ELIMIT, "page text of %zu bytes is over the %zu-byte cap", glen,
+                           PAGE_TEXT_MAX);
         goto done;
+    }
     measure(&s, page, c, gtext, glen);
     p->width = s.width;
     p->height = s.height;
@@ -671,10 +755,7 @@ static int plan_page(pdf_ctx *c, size_t i)
         p->bad_page = fmax(s.width, s.height) > TEXTRACT_MAX_SIDE_PT;
         err = render_dpi(p, o);
     } else {
-        p->text = dc_strndup(gtext ? gtext : "", glen);
-        p->len = glen;
-        if (!p->text)
-            err = dc_error_oom();
+        err = parser_text(p, page, gtext ? gtext : "", glen);
     }
 done:
     g_free(gtext);
