@@ -54,8 +54,16 @@ int cli_write(FILE *f, const char *s, size_t len);
 int cli_load_config(dc_reader_config *cfg, const char *cmd, const char *path, const char *mode,
                     const char *action, const char *features);
 
+#ifdef DOCCLASS_FAULT_HOOKS
+/* Test-only (tests/docclass_faulty): misbehave on request, see fault.c. */
+void cli_fault_hook(const char *path);
+#else
+#define cli_fault_hook(path) ((void)0)
+#endif
+
 int cmd_detect(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
 

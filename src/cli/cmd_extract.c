@@ -370,38 +370,6 @@ typedef struct {
     const char *path;
 } work;
 
-#ifdef DOCCLASS_FAULT_HOOKS
-/*
- * Test-only (built into tests/docclass_faulty, never installed): make the
- * worker misbehave the way a library could, so the isolation is tested.
- * DOCCLASS_FAULT=hang|crash|memory, applied to files whose name contains
- * DOCCLASS_FAULT_MATCH (default: every file).
- */
-#include <signal.h>
-static void fault_hook(const char *path)
-{
-    const char *f = getenv("DOCCLASS_FAULT");
-    const char *m = getenv("DOCCLASS_FAULT_MATCH");
-
-    if (!f || (m && !strstr(path, m)))
-        return;
-    if (strcmp(f, "hang") == 0) {
-        for (;;)
-            pause();
-    } else if (strcmp(f, "crash") == 0) {
-        (void)raise(SIGSEGV);
-    } else if (strcmp(f, "memory") == 0) {
-        for (;;) {
-            char *p = malloc((size_t)16 << 20);
-            if (!p)
-                abort();
-            memset(p, 1, (size_t)16 << 20);
-        }
-    }
-}
-#else
-#define fault_hook(path) ((void)0)
-#endif
 
 /* Child side of the isolation: produce the record and write it to fd. */
 static int work_fn(void *payload, int fd)
@@ -411,7 +379,7 @@ static int work_fn(void *payload, int fd)
     size_t off = 0;
     int rc;
 
-    fault_hook(w->path);
+    cli_fault_hook(w->path);
     rc = produce(w->a, w->path, &rec);
 
     while (off < rec.len) {

@@ -803,6 +803,7 @@ static int job_fn(void *payload, const char *job, char **out, size_t *len)
     const scan_args *a = payload;
     outbuf o = {NULL, 0};
 
+    cli_fault_hook(job + 2);
     if (job[0] == 'F') {
         const char *path = job + 2;
         struct stat sb;

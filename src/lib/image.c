@@ -53,6 +53,45 @@ static int check_size(const dc_document *doc, size_t npages, size_t i, int w, in
                         w, h, mp, cap);
 }
 
+static int usable_dpi(int res)
+{
+    return res >= 10 && res <= 20000;
+}
+
+/* PNG pHYs chunk (pixels per metre) -> DPI; 0 when absent. Bounds-checked
+ * walk over the chunks before IDAT. */
+static int png_header_dpi(const unsigned char *d, size_t len)
+{
+    size_t off = 8;
+
+    while (off + 12 <= len) {
+        unsigned long n = ((unsigned long)d[off] << 24) | ((unsigned long)d[off + 1] << 16) |
+                          ((unsigned long)d[off + 2] << 8) | d[off + 3];
+        const unsigned char *t = d + off + 4;
+        if (memcmp(t, "IDAT", 4) == 0 || n > len - off - 12)
+            return 0;
+        if (memcmp(t, "pHYs", 4) == 0 && n >= 9 && t[12] == 1) {
+            unsigned long ppm = ((unsigned long)t[4] << 24) | ((unsigned long)t[5] << 16) |
+                                ((unsigned long)t[6] << 8) | t[7];
+            return (int)(ppm * 0.0254 + 0.5);
+        }
+        off += 12 + n;
+    }
+    return 0;
+}
+
+/* JPEG JFIF APP0 density -> DPI; 0 when absent or without units. */
+static int jpeg_header_dpi(const unsigned char *d, size_t len)
+{
+    if (len < 18 || d[2] != 0xFF || d[3] != 0xE0 || memcmp(d + 6, "JFIF", 5) != 0)
+        return 0;
+    if (d[13] == 1)
+        return (d[14] << 8) | d[15];
+    if (d[13] == 2)
+        return (int)(((d[14] << 8) | d[15]) * 2.54 + 0.5);
+    return 0;
+}
+
 /* TIFF: walk the directories (headers only) to count the pages. */
 static int tiff_headers(source *s, page_facts **out)
 {
@@ -75,7 +114,7 @@ static int tiff_headers(source *s, page_facts **out)
             }
             p = np;
         }
-        p[n++] = (page_facts){w, h, 0, 0};
+        p[n++] = (page_facts){w, h, usable_dpi(res) ? res : 0, 0};
     }
     if (n == 0)
         return dc_error_set(DC_ECORRUPT, "the TIFF header cannot be read (damaged file)");
@@ -95,6 +134,9 @@ static int single_header(source *s, page_facts **out)
         return dc_error_oom();
     (*out)[0].width = w;
     (*out)[0].height = h;
+    (*out)[0].dpi = s->jpeg ? jpeg_header_dpi(s->data, s->len) : png_header_dpi(s->data, s->len);
+    if (!usable_dpi((*out)[0].dpi))
+        (*out)[0].dpi = 0;
     s->npages = 1;
     return DC_OK;
 }
@@ -172,11 +214,6 @@ static int same_size(PIX *pix, const page_facts *f)
     return (w == f->width && h == f->height) || (w == f->height && h == f->width);
 }
 
-static int usable_dpi(int res)
-{
-    return res >= 10 && res <= 20000;
-}
-
 /* dc_render_fn: decode page i (called in page order from the OCR caller's
  * thread) and hand it over as grey pixels. */
 static int render_page(void *payload, size_t i, dc_gray *out)
@@ -196,7 +233,8 @@ static int render_page(void *payload, size_t i, dc_gray *out)
                            pixGetWidth(pix), pixGetHeight(pix), f->width, f->height);
         goto done;
     }
-    f->dpi = usable_dpi(pixGetXRes(pix)) ? pixGetXRes(pix) : 0;
+    if (usable_dpi(pixGetXRes(pix)))
+        f->dpi = pixGetXRes(pix);
     gray = to_gray(pix);
     if (!gray) {
         err = dc_error_set(DC_ECORRUPT, "the image (%d bits per pixel) cannot be made grey",
@@ -223,7 +261,7 @@ static int page_notes(dc_document *doc, int page, const page_facts *f)
         err = dc_doc_error(doc, page, "TEXTRACT_BAD_PAGE",
                            "the image is %dx%d pixels; Textract accepts at most %d pixels a side",
                            f->width, f->height, TEXTRACT_MAX_PX);
-    if (err >= 0 && f->decoded && !f->dpi)
+    if (err >= 0 && (f->decoded || doc->analyze_only) && !f->dpi)
         err =
             dc_doc_warn(doc, page, "DOCCLASS_DPI_ASSUMED",
                         "the image has no resolution in its metadata; %d DPI assumed", ASSUMED_DPI);
@@ -281,6 +319,30 @@ static int add_pages(dc_document *doc, source *s, dc_ocr_result *res)
     return err;
 }
 
+/* scan: pages from the headers alone, nothing decoded, nothing OCRed. */
+static int add_header_pages(dc_document *doc, const source *s)
+{
+    size_t i;
+    int err = DC_OK;
+
+    for (i = 0; i < s->npages && err >= 0; i++) {
+        const page_facts *f = &s->pages[i];
+        json_t *info = json_pack("{s:{s:i,s:i,s:o}}", "image", "width", f->width, "height",
+                                 f->height, "dpi", f->dpi ? json_integer(f->dpi) : json_null());
+        err = page_notes(doc, (int)i + 1, f);
+        if (err >= 0)
+            err = dc_doc_add_page(doc, NULL, 0, DC_EXTRACTOR_OCR, DC_DOCTYPE_IMAGE, info,
+                                  "images are always read by Textract (not OCRed in scan)");
+        else
+            json_decref(info);
+    }
+    if (err >= 0)
+        err = dc_doc_info_set(doc, "image",
+                              json_pack("{s:s,s:I}", "format", dc_format_name(doc->det.format),
+                                        "pages", (json_int_t)s->npages));
+    return err < 0 ? err : DC_OK;
+}
+
 int dc_image_extract(dc_document *doc, const void *data, size_t len)
 {
     source s = {data, len, doc->det.format == DC_FORMAT_TIFF, doc->det.format == DC_FORMAT_JPEG,
@@ -294,6 +356,10 @@ int dc_image_extract(dc_document *doc, const void *data, size_t len)
     err = read_headers(doc, &s);
     if (err < 0)
         goto done;
+    if (doc->analyze_only) {
+        err = add_header_pages(doc, &s);
+        goto done;
+    }
     res = calloc(s.npages, sizeof(*res));
     if (!res) {
         err = dc_error_oom();

@@ -12,7 +12,8 @@
 /* The routing class of a page: pdf.c's class, else one per format. */
 static const char *page_class(const dc_document *doc, const dc_page *p)
 {
-    const char *c = json_string_value(json_object_get(json_object_get(p->info, "routing"), "class"));
+    const char *c =
+        json_string_value(json_object_get(json_object_get(p->info, "routing"), "class"));
 
     if (c)
         return c;
@@ -45,8 +46,9 @@ static double page_megapixels(const dc_page *p, int dpi)
     double w, h;
 
     if (sig) {
-        w = num(sig, "width_pt");
-        h = num(sig, "height_pt");
+        const json_t *size = json_object_get(sig, "page_size_pt");
+        w = json_number_value(json_array_get(size, 0));
+        h = json_number_value(json_array_get(size, 1));
         return w * h * (double)dpi * (double)dpi / (72.0 * 72.0) / 1e6;
     }
     if (!img)
@@ -79,9 +81,9 @@ static int add_pages(json_t *rec, const dc_document *doc, int dpi)
         const dc_page *p = &doc->pages[i];
         double mp = page_megapixels(p, dpi);
         json_t *rule = json_object_get(json_object_get(p->info, "routing"), "rule");
-        json_t *c = json_pack("{s:I,s:s,s:s,s:f}", "Page", (json_int_t)i + 1, "class",
-                              page_class(doc, p), "Type", dc_doctype_name(p->type), "megapixels",
-                              mp);
+        json_t *c =
+            json_pack("{s:I,s:s,s:s,s:f}", "Page", (json_int_t)i + 1, "class", page_class(doc, p),
+                      "Type", dc_doctype_name(p->type), "megapixels", mp);
         if (!c || json_array_append_new(classes, c) < 0)
             goto oom;
         if (rule && json_object_set(c, "rule", rule) < 0)
@@ -95,17 +97,18 @@ static int add_pages(json_t *rec, const dc_document *doc, int dpi)
             mp_force += mp;
         }
         if (chars)
-            json_array_append_new(chars, p->extractor == DC_EXTRACTOR_OCR || goes_to_textract(doc, p, 0)
-                                             ? json_null()
-                                             : json_integer((json_int_t)p->chars));
+            json_array_append_new(chars,
+                                  p->extractor == DC_EXTRACTOR_OCR || goes_to_textract(doc, p, 0)
+                                      ? json_null()
+                                      : json_integer((json_int_t)p->chars));
     }
     json_object_set_new(rec, "page_classes", classes);
-    json_object_set_new(rec, "textract_pages",
-                        json_pack("{s:o,s:o}", "SERVICE_DEFAULT", sd, "FORCE_DOCUMENT_READ_ACTION",
-                                  force));
-    json_object_set_new(rec, "ocr_megapixels",
-                        json_pack("{s:f,s:f}", "SERVICE_DEFAULT", mp_sd,
-                                  "FORCE_DOCUMENT_READ_ACTION", mp_force));
+    json_object_set_new(
+        rec, "textract_pages",
+        json_pack("{s:o,s:o}", "SERVICE_DEFAULT", sd, "FORCE_DOCUMENT_READ_ACTION", force));
+    json_object_set_new(
+        rec, "ocr_megapixels",
+        json_pack("{s:f,s:f}", "SERVICE_DEFAULT", mp_sd, "FORCE_DOCUMENT_READ_ACTION", mp_force));
     if (chars)
         json_object_set_new(rec, "characters", chars);
     return DC_OK;
@@ -233,8 +236,7 @@ int dc_scan_error_json(char **out, const dc_scan_meta *meta, int code, const cha
     if (refusal) {
         json_t *v = json_pack("{s:b,s:[{s:s,s:s}],s:[]}", "accepted", 0, "refusals", "code",
                               refusal, "message", message ? message : "", "page_errors");
-        json_object_set_new(rec, "admission",
-                            json_pack("{s:o,s:O}", "realtime", v, "async", v));
+        json_object_set_new(rec, "admission", json_pack("{s:o,s:O}", "realtime", v, "async", v));
     }
     return dump(out, rec);
 }
@@ -360,8 +362,7 @@ int dc_scan_summary_add(dc_scan_summary *s, const char *record)
 }
 
 /* Money from counts and a user's price table (no price is built in). */
-static int add_costs(json_t *out, const json_t *sum, const char *prices_json,
-                     dc_read_action action)
+static int add_costs(json_t *out, const json_t *sum, const char *prices_json, dc_read_action action)
 {
     json_error_t jerr;
     json_t *pr = json_loads(prices_json, JSON_REJECT_DUPLICATES, &jerr);
@@ -387,8 +388,8 @@ static int add_costs(json_t *out, const json_t *sum, const char *prices_json,
         "{s:s?,s:{s:f,s:f},s:f}", "currency", json_string_value(json_object_get(pr, "currency")),
         "textract", "SERVICE_DEFAULT",
         json_number_value(per_page) *
-            (double)json_integer_value(json_object_get(json_object_get(sum, "textract_pages"),
-                                                       "SERVICE_DEFAULT")),
+            (double)json_integer_value(
+                json_object_get(json_object_get(sum, "textract_pages"), "SERVICE_DEFAULT")),
         "FORCE_DOCUMENT_READ_ACTION",
         json_number_value(per_page) *
             (double)json_integer_value(json_object_get(json_object_get(sum, "textract_pages"),
@@ -403,8 +404,11 @@ done:
     return err;
 }
 
-int dc_scan_summary_json(char **out, const dc_scan_summary *s, double seconds_per_mp,
-                         const char *prices_json, dc_read_action action)
+int dc_scan_summary_json(char **out,
+                         const dc_scan_summary *s,
+                         double seconds_per_mp,
+                         const char *prices_json,
+                         dc_read_action action)
 {
     json_t *sum = json_deep_copy(s->s);
     const json_t *mp;
@@ -416,13 +420,13 @@ int dc_scan_summary_json(char **out, const dc_scan_summary *s, double seconds_pe
     mp = json_object_get(sum, "ocr_megapixels");
     json_object_set_new(sum, "seconds_per_megapixel",
                         seconds_per_mp > 0 ? json_real(seconds_per_mp) : json_null());
-    json_object_set_new(
-        sum, "ocr_seconds_estimate",
-        seconds_per_mp > 0
-            ? json_pack("{s:f,s:f}", "SERVICE_DEFAULT",
-                        num(mp, "SERVICE_DEFAULT") * seconds_per_mp, "FORCE_DOCUMENT_READ_ACTION",
-                        num(mp, "FORCE_DOCUMENT_READ_ACTION") * seconds_per_mp)
-            : json_null());
+    json_object_set_new(sum, "ocr_seconds_estimate",
+                        seconds_per_mp > 0
+                            ? json_pack("{s:f,s:f}", "SERVICE_DEFAULT",
+                                        num(mp, "SERVICE_DEFAULT") * seconds_per_mp,
+                                        "FORCE_DOCUMENT_READ_ACTION",
+                                        num(mp, "FORCE_DOCUMENT_READ_ACTION") * seconds_per_mp)
+                            : json_null());
     if (prices_json) {
         err = add_costs(sum, s->s, prices_json, action);
         if (err < 0) {
@@ -472,9 +476,9 @@ int dc_scan_record_matches(const char *record, dc_select sel, int force, int asy
         r = fmt && strcmp(fmt, "pdf") == 0 && all_pages_typed(rec, "SCANNED_PDF");
         break;
     case DC_SELECT_NEEDS_OCR:
-        r = json_array_size(json_object_get(json_object_get(rec, "textract_pages"),
-                                            force ? "FORCE_DOCUMENT_READ_ACTION"
-                                                  : "SERVICE_DEFAULT")) > 0;
+        r = json_array_size(
+                json_object_get(json_object_get(rec, "textract_pages"),
+                                force ? "FORCE_DOCUMENT_READ_ACTION" : "SERVICE_DEFAULT")) > 0;
         break;
     case DC_SELECT_REJECTED:
         r = !json_is_true(json_object_get(adm, "accepted"));
@@ -493,8 +497,8 @@ void dc_scan_summary_totals(const dc_scan_summary *s, size_t *files, size_t *pag
     *pages = (size_t)json_integer_value(json_object_get(s->s, "pages"));
 }
 
-int dc_scan_record_key(const char *record, char **path, long long *size, long long *mtime,
-                       int *is_archive)
+int dc_scan_record_key(
+    const char *record, char **path, long long *size, long long *mtime, int *is_archive)
 {
     json_error_t jerr;
     json_t *rec = json_loads(record, 0, &jerr);
