@@ -19,6 +19,7 @@ typedef struct {
 static const cli_cmd commands[] = {
     {"detect", cmd_detect, "Name the format of each file from its bytes"},
     {"extract", cmd_extract, "Extract text as Amazon Comprehend would, with its metadata"},
+    {"classify", cmd_classify, "Send files to ClassifyDocument, one request per page"},
     {"scan", cmd_scan, "Pre-filter folders and archives: routing, admission, cost (no OCR)"},
     {"calibrate", cmd_calibrate, "Measure this machine's OCR rate for scan's time forecast"},
 };

@@ -40,6 +40,7 @@ typedef struct {
     dc_format format;
     dc_document *doc; /* extracted lazily, for text */
     const char *path;
+    size_t npages; /* pages of the document */
     int net_down; /* a network failure: later pages are not tried */
 } job;
 
@@ -167,9 +168,10 @@ static int extract(job *j)
 static int page_bytes(job *j, size_t i, char **own, const char **data, size_t *len)
 {
     *own = NULL;
-    if (j->format == DC_FORMAT_PDF)
+    /* a one-page document goes as it is, byte for byte */
+    if (j->npages > 1 && j->format == DC_FORMAT_PDF)
         return dc_split__pdf_page(own, len, j->data, j->len, i, j->o->extract.password);
-    if (j->format == DC_FORMAT_TIFF)
+    if (j->npages > 1 && j->format == DC_FORMAT_TIFF)
         return dc_split__tiff_page(own, len, j->data, j->len, i);
     *data = j->data;
     *len = j->len;
@@ -407,6 +409,7 @@ static int run_pages(job *j)
         return err;
     if (n == 0 || n > MAX_PAGES)
         return dc_error_set(DC_ELIMIT, "the document has %zu pages", n);
+    j->npages = n;
     sel = malloc(n);
     if (!sel)
         return dc_error_oom();

@@ -1,6 +1,7 @@
 /*
  * The HTTP fixture as a program, for tests driven from the shell (the AWS
  * CLI differential): http_fixture SECRET PORTFILE LOGFILE [REPLYBODY]
+ * [STATUS]]
  * Serves on 127.0.0.1 until SIGTERM/SIGINT, then writes every request it
  * got to LOGFILE as JSON Lines: method, path, headers (lowercase names),
  * body, sig_ok, conn.
@@ -8,6 +9,7 @@
 #include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -47,7 +49,7 @@ int main(int argc, char **argv)
     dc_fx_reply ok = {200, NULL, NULL, 0, 0};
 
     if (argc < 4) {
-        (void)fprintf(stderr, "usage: http_fixture SECRET PORTFILE LOGFILE [REPLYBODY]\n");
+        (void)fprintf(stderr, "usage: http_fixture SECRET PORTFILE LOGFILE [REPLYBODY [STATUS]]\n");
         return 2;
     }
     sigemptyset(&set);
@@ -58,6 +60,8 @@ int main(int argc, char **argv)
         return 1;
     if (argc > 4)
         ok.body = argv[4];
+    if (argc > 5)
+        ok.status = (int)strtol(argv[5], NULL, 10);
     dc_fx_script(fx, &ok, 1);
     f = fopen(argv[2], "w");
     if (!f || fprintf(f, "%d\n", dc_fx_port(fx)) < 0 || fclose(f) != 0)
