@@ -88,6 +88,7 @@ typedef struct {
     dc_read_mode mode;
     img_size *sizes;
     size_t nsizes;
+    int any_images; /* the file has an image XObject at all */
     pdf_plan *plan;
     size_t npages;
     size_t *ocr_pages; /* page indices sent to OCR, in order */
@@ -242,6 +243,7 @@ static int scan_image_sizes(pdf_ctx *c, const char *data, size_t len)
         p += 6;
         if (p < end && !is_delim(*p))
             continue;
+        c->any_images = 1;
         if (stm)
             hi = stm;
         w = dict_int(obj, hi, "/Width");
@@ -349,9 +351,13 @@ static double image_area(const PopplerRectangle *r, double w, double h)
     return fits ? fmax(box_area(r, w, h), fmin(bw * bh, w * h)) : box_area(r, w, h);
 }
 
+/* Placement of the page's images. poppler_page_get_image_mapping parses the
+ * content stream a second time (as long as the text does), so a file
+ * without any image XObject skips it: a page drawn with inline images only
+ * then counts as image-free (docs/routing.md). */
 static void image_signals(pdf_signals *s, PopplerPage *page, const pdf_ctx *c)
 {
-    GList *maps = poppler_page_get_image_mapping(page);
+    GList *maps = c->any_images ? poppler_page_get_image_mapping(page) : NULL;
     double page_area = s->width * s->height, total = 0;
 
     for (GList *l = maps; l; l = l->next) {
