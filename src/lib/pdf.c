@@ -502,33 +502,34 @@ classify(const pdf_signals *s, const dc_routing_thresholds *t, char *rule, size_
     int big_image = s->image_max >= t->scan_image_share;
 
     if (s->chars && (double)s->unmapped / (double)s->chars >= t->garbled_ratio) {
-        snprintf(rule, rule_size, "%zu of %zu characters have no Unicode mapping", s->unmapped,
-                 s->chars);
+        (void)snprintf(rule, rule_size, "%zu of %zu characters have no Unicode mapping",
+                       s->unmapped, s->chars);
         return CLS_GARBLED;
     }
     if (s->chars == 0 && s->images == 0) {
-        snprintf(rule, rule_size, "no text, no images, %s",
-                 s->ink > t->blank_ink ? "paths draw ink" : "nothing drawn");
+        (void)snprintf(rule, rule_size, "no text, no images, %s",
+                       s->ink > t->blank_ink ? "paths draw ink" : "nothing drawn");
         return s->ink > t->blank_ink ? CLS_VECTOR_ONLY : CLS_BLANK;
     }
     if ((double)s->chars < t->min_chars && (big_image || s->chars == 0)) {
-        snprintf(rule, rule_size, "%zu characters of text; largest image covers %d%% of the page",
-                 s->chars, pct(s->image_max));
+        (void)snprintf(rule, rule_size,
+                       "%zu characters of text; largest image covers %d%% of the page", s->chars,
+                       pct(s->image_max));
         return CLS_SCANNED;
     }
     if (big_image && invisible >= t->invisible_ratio) {
-        snprintf(rule, rule_size,
-                 "%d%% of %zu characters are invisible over an image covering %d%%", pct(invisible),
-                 s->chars, pct(s->image_max));
+        (void)snprintf(rule, rule_size,
+                       "%d%% of %zu characters are invisible over an image covering %d%%",
+                       pct(invisible), s->chars, pct(s->image_max));
         return CLS_PRIOR_OCR;
     }
     if (big_image && s->text_coverage < t->hybrid_text_coverage) {
-        snprintf(rule, rule_size, "text covers %.1f%% of a page whose image covers %d%%",
-                 s->text_coverage * 100, pct(s->image_max));
+        (void)snprintf(rule, rule_size, "text covers %.1f%% of a page whose image covers %d%%",
+                       s->text_coverage * 100, pct(s->image_max));
         return CLS_HYBRID;
     }
-    snprintf(rule, rule_size, "%zu characters of text%s", s->chars,
-             big_image ? " over a background image" : "");
+    (void)snprintf(rule, rule_size, "%zu characters of text%s", s->chars,
+                   big_image ? " over a background image" : "");
     return CLS_NATIVE;
 }
 
@@ -722,7 +723,11 @@ measure(pdf_signals *s, PopplerPage *page, const pdf_ctx *c, const char *text, s
         s->height = 1;
     text_signals(s, page, text, len);
     image_signals(s, page, c);
-    if (s->chars && s->image_max >= t->scan_image_share)
+    /* Visibility needs a render pass: extract makes it on every page with
+     * text over a large image; scan (analyze-only) only where it decides
+     * the class, i.e. where the text alone would make the page hybrid. */
+    if (s->chars && s->image_max >= t->scan_image_share &&
+        (!c->doc->analyze_only || s->text_coverage < t->hybrid_text_coverage))
         s->glyphs = svg_glyphs(page, s->width, s->height);
     if (s->chars == 0 && s->images == 0)
         s->ink = ink_share(page, s->width, s->height);
@@ -759,8 +764,9 @@ static int plan_page(pdf_ctx *c, size_t i)
         goto done;
     if (p->ocr) {
         p->bad_page = fmax(s.width, s.height) > TEXTRACT_MAX_SIDE_PT;
-        err = render_dpi(p, o);
-    } else {
+        if (!c->doc->analyze_only)
+            err = render_dpi(p, o);
+    } else if (!c->doc->analyze_only || c->doc->count_chars) {
         err = parser_text(p, page, gtext ? gtext : "", glen);
     }
 done:
@@ -873,6 +879,8 @@ static int add_ocr_page(pdf_ctx *c, size_t i, dc_ocr_result *r)
         err = dc_doc_error(c->doc, (int)i + 1, "TEXTRACT_BAD_PAGE",
                            "page of %.0f x %.0f pt is over Textract's 40 in (2880 pt) side limit",
                            p->width, p->height);
+    } else if (c->doc->analyze_only) {
+        /* scan: routed to Textract, not OCRed here */
     } else if (r->err < 0 || !r->text) {
         err = dc_doc_error(c->doc, (int)i + 1, r->errcode[0] ? r->errcode : "TEXTRACT_BAD_PAGE",
                            "%s", r->errmsg[0] ? r->errmsg : "OCR failed");
@@ -955,7 +963,7 @@ int dc_pdf_extract(dc_document *doc, const void *data, size_t len, const char *p
         err = plan_page(&c, i);
     if (err >= 0)
         err = document_info(&c, encrypted);
-    if (err >= 0)
+    if (err >= 0 && !doc->analyze_only)
         err = run_ocr(&c, &results);
     if (err >= 0)
         err = assemble(&c, results);

@@ -37,7 +37,7 @@ static const char *gen(const char *name, const char *kinds)
     char rel[256];
     const char *p;
 
-    snprintf(rel, sizeof(rel), "pdf/%s", name);
+    (void)snprintf(rel, sizeof(rel), "pdf/%s", name);
     p = gen_path(rel);
     assert_int_equal(dc_pdf_gen_pages(p, kinds), 0);
     return p;
@@ -435,13 +435,13 @@ static void corpus_docling_ocr_tests(void **state)
         char rel[512];
         char *truth;
         json_t *r;
-        snprintf(rel, sizeof(rel),
-                 "docling-project__docling/tests/data/ocr/groundtruth/"
-                 "tesseract/full_page/%s.tesseract.full_page.md",
-                 names[i]);
+        (void)snprintf(rel, sizeof(rel),
+                       "docling-project__docling/tests/data/ocr/groundtruth/"
+                       "tesseract/full_page/%s.tesseract.full_page.md",
+                       names[i]);
         truth = dc_test_slurp(dc_test_corpus(rel), NULL);
-        snprintf(rel, sizeof(rel), "docling-project__docling/tests/data/ocr/sources/%s.pdf",
-                 names[i]);
+        (void)snprintf(rel, sizeof(rel), "docling-project__docling/tests/data/ocr/sources/%s.pdf",
+                       names[i]);
         r = extract(dc_test_corpus(rel), DC_READ_MODE_UNSET, NULL, NULL);
         assert_route(r, 0, "scanned", "", "SCANNED_PDF", "ocr");
         if (!same_words(truth, pstr(r, 0, "text")))

@@ -346,10 +346,10 @@ static void pw_catalog(pdfw *w, const char *resources, int content)
 
     pw_obj(w, 1, "<< /Type /Catalog /Pages 2 0 R >>");
     pw_obj(w, 2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-    snprintf(page, sizeof(page),
-             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources %s "
-             "/Contents %d 0 R >>",
-             resources, content);
+    (void)snprintf(page, sizeof(page),
+                   "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources %s "
+                   "/Contents %d 0 R >>",
+                   resources, content);
     pw_obj(w, 3, page);
 }
 
@@ -424,16 +424,16 @@ int dc_pdf_gen_invisible(const char *path)
 
     pw_begin(&w);
     pw_catalog(&w, "<< /XObject << /Im1 5 0 R >> /Font << /F1 6 0 R >> >>", 4);
-    snprintf(content, sizeof(content),
-             "q 612 0 0 792 0 0 cm /Im1 Do Q\nBT 3 Tr /F1 12 Tf 72 700 Td (%s) Tj ET\n",
-             dc_pdf_gen_invisible_text);
+    (void)snprintf(content, sizeof(content),
+                   "q 612 0 0 792 0 0 cm /Im1 Do Q\nBT 3 Tr /F1 12 Tf 72 700 Td (%s) Tj ET\n",
+                   dc_pdf_gen_invisible_text);
     pw_stream(&w, 4, "", content, strlen(content));
     dc_buf_init(&img, (size_t)32 << 20);
     grey_scan(&img, &iw, &ih, 200);
-    snprintf(dict, sizeof(dict),
-             "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
-             "/BitsPerComponent 8 /Filter /RunLengthDecode",
-             iw, ih);
+    (void)snprintf(dict, sizeof(dict),
+                   "/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+                   "/BitsPerComponent 8 /Filter /RunLengthDecode",
+                   iw, ih);
     pw_stream(&w, 5, dict, img.ptr, img.len);
     dc_buf_dispose(&img);
     pw_obj(&w, 6, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
@@ -483,7 +483,7 @@ static int sample(const char *dir, const char *name, const char *kinds)
 {
     char path[4096];
 
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    (void)snprintf(path, sizeof(path), "%s/%s", dir, name);
     return dc_pdf_gen_pages(path, kinds);
 }
 
