@@ -23,15 +23,6 @@
     "xmlns:m=\"http://schemas.openxmlformats.org/officeDocument/2006/math\" "              \
     "mc:Ignorable=\"wps\""
 
-/* One ZIP entry: len 0 means strlen(data); store: no compression;
- * password: AES-256 encryption. */
-typedef struct {
-    const char *name;
-    const char *data;
-    size_t len;
-    int store;
-    const char *password;
-} dc_gen_entry;
 
 /* A Word package: the main part's name (default word/document.xml), the
  * inner XML of w:body (or raw_main: the whole part), the inner XML of the
@@ -48,7 +39,6 @@ typedef struct {
     const dc_gen_entry *extra;
 } dc_docx_spec;
 
-int dc_gen_zip(const char *path, const dc_gen_entry *e, size_t n);
 int dc_gen_docx(const char *path, const dc_docx_spec *s);
 int dc_gen_docx_case(const char *path, const char *name);
 
