@@ -54,6 +54,9 @@ int cli_write(FILE *f, const char *s, size_t len);
 int cli_load_config(dc_reader_config *cfg, const char *cmd, const char *path, const char *mode,
                     const char *action, const char *features);
 
+/* --threshold NAME=VALUE. Returns -1 on success, else CLI_EXIT_USAGE (printed). */
+int cli_parse_threshold(dc_routing_thresholds *t, const char *cmd, const char *arg);
+
 #ifdef DOCCLASS_FAULT_HOOKS
 /* Test-only (tests/docclass_faulty): misbehave on request, see fault.c. */
 void cli_fault_hook(const char *path);

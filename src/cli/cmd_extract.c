@@ -66,6 +66,7 @@ enum {
     OPT_NO_ROTATE,
     OPT_MAX_MP,
     OPT_NO_ISOLATION,
+    OPT_THRESHOLD,
 };
 
 static void print_help(void)
@@ -98,6 +99,9 @@ static void print_help(void)
         "      --lang L             Tesseract languages, e.g. eng or eng+deu (default eng)\n"
         "      --page-timeout S     OCR seconds per page; a page over it gets a page error\n"
         "      --no-rotate          do not detect and correct page rotation and skew\n"
+        "      --threshold N=V      a PDF routing threshold (docs/routing.md): min-chars,\n"
+        "                           garbled-ratio, scan-image-share, hybrid-text-coverage,\n"
+        "                           blank-ink, invisible-ratio; repeatable\n"
         "\nIsolation (each document runs in its own worker process):\n"
         "      --timeout S          seconds per document (default 600; 0: none)\n"
         "      --max-memory MB      resident memory per document (default 4096; 0: none)\n"
@@ -207,6 +211,8 @@ static int parse_ocr_option(extract_args *a, int c)
     case OPT_NO_ISOLATION:
         a->isolate = 0;
         break;
+    case OPT_THRESHOLD:
+        return cli_parse_threshold(&a->opts.routing, "extract", optarg);
     default:
         return -2;
     }
@@ -295,6 +301,7 @@ static int parse_args(extract_args *a, int argc, char **argv)
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
         {"no-isolation", no_argument, NULL, OPT_NO_ISOLATION},
+        {"threshold", required_argument, NULL, OPT_THRESHOLD},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };

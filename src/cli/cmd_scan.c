@@ -47,6 +47,7 @@ enum {
     OPT_PASSWORD,
     OPT_DPI,
     OPT_CALIBRATION,
+    OPT_THRESHOLD,
 };
 
 static void print_help(void)
@@ -80,6 +81,7 @@ static void print_help(void)
         "                         rejected, accepted (records still go to --output)\n"
         "  -0, --null             with --select, end paths with NUL instead of newline\n"
         "      --password PW      password for encrypted PDFs\n"
+        "      --threshold N=V    a PDF routing threshold, as for extract (docs/routing.md)\n"
         "  -h, --help             print this help and exit\n\n"
         "Exit status: 0 when every file got a record, 2 usage, 3 config, 4 a PATH or the output\n"
         "could not be used, 1 internal error.\n");
@@ -257,6 +259,8 @@ static int parse_option(scan_args *a, int c, char **argv)
     case OPT_PASSWORD:
         a->opts.password = optarg;
         break;
+    case OPT_THRESHOLD:
+        return cli_parse_threshold(&a->opts.routing, "scan", optarg);
     case '0':
         a->nul = 1;
         break;
@@ -294,6 +298,7 @@ static int parse_args(scan_args *a, int argc, char **argv)
         {"select", required_argument, NULL, OPT_SELECT},
         {"null", no_argument, NULL, '0'},
         {"password", required_argument, NULL, OPT_PASSWORD},
+        {"threshold", required_argument, NULL, OPT_THRESHOLD},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
