@@ -2,6 +2,8 @@
  * dc_samplegen OUTDIR          write every bundled sample into OUTDIR
  * dc_samplegen --tree OUTDIR   write a tree of documents with known classes
  *                              for the scan tests, and OUTDIR/expected.tsv
+ * dc_samplegen --pages PDF KINDS  one PDF, a page per letter of KINDS (d digital,
+ *                              s scan, r rotated scan, h hybrid, v vector, b blank)
  */
 #include <stdio.h>
 #include <string.h>
@@ -144,8 +146,10 @@ int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--tree") == 0)
         return gen_tree(argv[2]) < 0 ? 1 : 0;
+    if (argc == 4 && strcmp(argv[1], "--pages") == 0)
+        return dc_pdf_gen_pages(argv[2], argv[3]) < 0 ? 1 : 0;
     if (argc != 2) {
-        (void)fprintf(stderr, "usage: dc_samplegen OUTDIR | --tree OUTDIR\n");
+        (void)fprintf(stderr, "usage: dc_samplegen OUTDIR | --tree OUTDIR | --pages PDF KINDS\n");
         return 2;
     }
     if (dc_gen_docx_samples(argv[1]) < 0 || dc_gen_pdf_samples(argv[1]) < 0 ||
