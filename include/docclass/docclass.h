@@ -12,6 +12,7 @@
 #include "extract.h"
 #include "send.h"
 #include "scan.h"
+#include "diff.h"
 
 #ifdef __cplusplus
 extern "C" {

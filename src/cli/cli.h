@@ -69,5 +69,6 @@ int cmd_extract(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

@@ -42,10 +42,11 @@ typedef struct {
     const char *read_action;
     const char *features;
     const char *output;
-    int text;      /* --format text */
-    int jsonl;     /* --jsonl */
-    int isolate;   /* run each document in a supervised child (default) */
-    int many;      /* several files: error records go into the output */
+    int text;     /* --format text */
+    int textract; /* --format textract */
+    int jsonl;    /* --jsonl */
+    int isolate;  /* run each document in a supervised child (default) */
+    int many;     /* several files: error records go into the output */
     cli_limits limits;
 } extract_args;
 
@@ -85,6 +86,7 @@ static void print_help(void)
         "      --limits PROFILE     realtime (default) | async | none: which service\n"
         "                           limits to check\n"
         "      --format FMT         json (default) | text (pages separated by form feed)\n"
+        "                           | textract (Textract DetectDocumentText JSON)\n"
         "      --jsonl              one compact JSON object per line\n"
         "  -o, --output FILE        write to FILE instead of standard output\n"
         "      --docx-parts LIST    DOCX parts to include, comma-separated from headers,\n"
@@ -240,9 +242,11 @@ static int parse_option(extract_args *a, int c, char **argv)
         a->features = optarg;
         break;
     case OPT_FORMAT:
-        if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
-            return cli_usage("extract", "--format: '%s' is not one of json, text", optarg);
+        if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0 &&
+            strcmp(optarg, "textract") != 0)
+            return cli_usage("extract", "--format: '%s' is not one of json, text, textract", optarg);
         a->text = strcmp(optarg, "text") == 0;
+        a->textract = strcmp(optarg, "textract") == 0;
         break;
     case OPT_JSONL:
         a->jsonl = 1;
@@ -363,6 +367,11 @@ static int produce(const extract_args *a, const char *path, dc_buf_t *rec)
     if (a->text) {
         if (text_of(rec, doc) < 0)
             rc = cli_error(CLI_EXIT_ERROR, "extract", "%s: out of memory", path);
+    } else if (a->textract) {
+        if (dc_document_to_textract_json(&json, doc, NULL, 0, a->opts.password, flags) < 0 ||
+            buf_add(rec, json, strlen(json)) < 0)
+            rc = cli_error(cli_exit_code(dc_error_last()->code), "extract", "%s: %s", path,
+                           dc_error_last()->message);
     } else if (dc_document_to_json(&json, doc, flags) < 0 || buf_add(rec, json, strlen(json)) < 0) {
         rc = cli_error(CLI_EXIT_ERROR, "extract", "%s: %s", path, dc_error_last()->message);
     }
