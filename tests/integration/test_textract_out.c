@@ -1,0 +1,256 @@
+/*
+ * Textract-shaped output: a generated PDF with a digital page and a scanned
+ * page (OCR at 150 DPI) written as DetectDocumentText JSON, checked against
+ * the Textract service model when the corpus has it (member names, enum
+ * values, required members), ids unique and stable, CHILD ids page -> lines
+ * -> words, geometry inside the page, and read back by extract (Textract
+ * JSON input) to the same text per page up to whitespace.
+ */
+#include <math.h>
+#include <unistd.h>
+
+#include "dc_test.h"
+#include "words.h"
+
+int dc_pdf_gen_pages(const char *path, const char *kinds);
+
+static dc_document *doc;
+static char *data;
+static size_t len;
+
+static int setup(void **state)
+{
+    dc_extract_options o = DC_EXTRACT_OPTIONS_INIT;
+    const char *p = dc_test_tmp("textract-out.pdf");
+    (void)state;
+
+    o.dpi = 150;
+    o.jobs = 1;
+    o.limits = DC_LIMITS_NONE;
+    if (dc_pdf_gen_pages(p, "ds") != 0)
+        return -1;
+    data = dc_test_slurp(p, &len);
+    if (!data || dc_document_extract_mem(&doc, data, len, p, &o) < 0)
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    dc_document_free(doc);
+    free(data);
+    return 0;
+}
+
+static json_t *textract_json(void)
+{
+    char *out = NULL;
+    json_t *j;
+
+    assert_dc_ok(dc_document_to_textract_json(&out, doc, data, len, NULL, DC_JSON_COMPACT));
+    j = json_loads(out, 0, NULL);
+    assert_non_null(j);
+    dc_free(out);
+    return j;
+}
+
+/* Page text as the round trip keeps it: blank lines dropped, blanks one space. */
+static char *norm(const char *t)
+{
+    dc_buf b = DC_BUF_INIT;
+    int line_has = 0, space = 0;
+
+    dc_buf_init(&b, 1 << 24);
+    for (; *t; t++) {
+        if (*t == '\n') {
+            if (line_has)
+                assert_dc_ok(dc_buf_putc(&b, '\n'));
+            line_has = space = 0;
+        } else if (*t == ' ' || *t == '\t') {
+            space = line_has;
+        } else {
+            if (space)
+                assert_dc_ok(dc_buf_putc(&b, ' '));
+            assert_dc_ok(dc_buf_putc(&b, *t));
+            line_has = 1;
+            space = 0;
+        }
+    }
+    dc_buf_rtrim(&b, "\n");
+    return dc_buf_detach(&b, NULL);
+}
+
+static void test_round_trip(void **state)
+{
+    json_t *j = textract_json();
+    char *text = json_dumps(j, JSON_COMPACT);
+    dc_document *back = NULL;
+    size_t i;
+    (void)state;
+
+    assert_int_equal(dc_document_page_count(doc), 2);
+    assert_dc_ok(dc_document_extract_mem(&back, text, strlen(text), "back.json", NULL));
+    assert_int_equal(dc_document_format(back), DC_FORMAT_TEXTRACT_JSON);
+    assert_int_equal(dc_document_page_count(back), 2);
+    for (i = 0; i < 2; i++) {
+        char *a = norm(dc_document_page_text(doc, i, NULL));
+        char *b = norm(dc_document_page_text(back, i, NULL));
+        assert_true(strlen(a) > 20);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+    }
+    dc_document_free(back);
+    free(text);
+    json_decref(j);
+}
+
+static const json_t *find(const json_t *blocks, const char *id)
+{
+    size_t i;
+    const json_t *b;
+
+    json_array_foreach(blocks, i, b)
+    {
+        if (strcmp(json_string_value(json_object_get(b, "Id")), id) == 0)
+            return b;
+    }
+    return NULL;
+}
+
+static void check_geometry(const json_t *b)
+{
+    const json_t *bb = json_object_get(json_object_get(b, "Geometry"), "BoundingBox");
+    double l = json_real_value(json_object_get(bb, "Left"));
+    double t = json_real_value(json_object_get(bb, "Top"));
+    double w = json_real_value(json_object_get(bb, "Width"));
+    double h = json_real_value(json_object_get(bb, "Height"));
+
+    assert_true(l >= 0 && t >= 0 && w >= 0 && h >= 0 && l + w <= 1.000001 && t + h <= 1.000001);
+    assert_int_equal(json_array_size(json_object_get(json_object_get(b, "Geometry"), "Polygon")),
+                     4);
+}
+
+static void test_structure(void **state)
+{
+    json_t *j = textract_json(), *again = textract_json();
+    const json_t *blocks = json_object_get(j, "Blocks"), *b;
+    json_t *seen = json_object();
+    size_t i, k, words = 0, boxed_ok = 0;
+    (void)state;
+
+    assert_true(json_equal(j, again)); /* ids and all: stable */
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(j, "DocumentMetadata"), "Pages")), 2);
+    json_array_foreach(blocks, i, b)
+    {
+        const char *id = json_string_value(json_object_get(b, "Id"));
+        const char *type = json_string_value(json_object_get(b, "BlockType"));
+        const json_t *rel = json_object_get(b, "Relationships"), *cid;
+        assert_non_null(id);
+        assert_int_equal(strlen(id), 36);
+        assert_null(json_object_get(seen, id));
+        json_object_set_new(seen, id, json_true());
+        check_geometry(b);
+        json_array_foreach(json_object_get(json_array_get(rel, 0), "Ids"), k, cid)
+        {
+            const json_t *child = find(blocks, json_string_value(cid));
+            assert_non_null(child);
+            assert_string_equal(json_string_value(json_object_get(child, "BlockType")),
+                                strcmp(type, "PAGE") == 0 ? "LINE" : "WORD");
+        }
+        if (strcmp(type, "WORD") == 0) {
+            double c = json_real_value(json_object_get(b, "Confidence"));
+            assert_true(c >= 0 && c <= 100);
+            assert_string_equal(json_string_value(json_object_get(b, "TextType")), "PRINTED");
+            words++;
+            boxed_ok += json_real_value(json_object_get(
+                            json_object_get(json_object_get(b, "Geometry"), "BoundingBox"),
+                            "Width")) > 0.005;
+        }
+    }
+    assert_true(words > 40);
+    assert_int_equal(boxed_ok, words);
+    json_decref(seen);
+    json_decref(j);
+    json_decref(again);
+}
+
+/* Validate value v against shape name of the service model. */
+static void check_shape(const json_t *shapes, const char *name, const json_t *v)
+{
+    const json_t *s = json_object_get(shapes, name);
+    const char *type = json_string_value(json_object_get(s, "type"));
+    const json_t *members = json_object_get(s, "members"), *x, *e;
+    const char *key;
+    size_t i;
+    int found;
+
+    assert_non_null(type);
+    if (strcmp(type, "structure") == 0) {
+        assert_true(json_is_object(v));
+        json_array_foreach(json_object_get(s, "required"), i, e)
+            assert_non_null(json_object_get(v, json_string_value(e)));
+        json_object_foreach((json_t *)v, key, x)
+        {
+            const json_t *m = json_object_get(members, key);
+            if (!m)
+                fail_msg("member %s is not in %s", key, name);
+            check_shape(shapes, json_string_value(json_object_get(m, "shape")), x);
+        }
+    } else if (strcmp(type, "list") == 0) {
+        assert_true(json_is_array(v));
+        json_array_foreach(v, i, x) check_shape(
+            shapes, json_string_value(json_object_get(json_object_get(s, "member"), "shape")), x);
+    } else if (strcmp(type, "string") == 0) {
+        assert_true(json_is_string(v));
+        found = !json_object_get(s, "enum");
+        json_array_foreach(json_object_get(s, "enum"), i, e) found |= json_equal(e, v);
+        if (!found)
+            fail_msg("%s is not a value of %s", json_string_value(v), name);
+    } else if (strcmp(type, "float") == 0 || strcmp(type, "integer") == 0) {
+        assert_true(json_is_number(v));
+    }
+}
+
+static void test_service_model(void **state)
+{
+    const char *path =
+        dc_test_corpus("boto__botocore/botocore/data/textract/2018-06-27/service-2.json");
+    json_t *model, *j;
+    (void)state;
+
+    if (access(path, R_OK) != 0)
+        skip();
+    model = json_load_file(path, 0, NULL);
+    assert_non_null(model);
+    j = textract_json();
+    check_shape(json_object_get(model, "shapes"), "DetectDocumentTextResponse", j);
+    json_decref(j);
+    json_decref(model);
+}
+
+static void test_bad_input(void **state)
+{
+    char *out = NULL;
+    char *other = dc_strdup("%PDF-1.4 not the same bytes");
+    (void)state;
+
+    /* parser pages need the same bytes the document came from */
+    assert_dc_fail(dc_document_to_textract_json(&out, doc, other, strlen(other), NULL, 0),
+                   DC_ECORRUPT);
+    assert_null(out);
+    free(other);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_structure),
+        cmocka_unit_test(test_service_model),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
