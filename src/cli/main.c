@@ -44,23 +44,6 @@ static void print_help(FILE *f)
                   PROGRAM_NAME);
 }
 
-/*
- * Debian's libtesseract is built with OpenMP, and libgomp reads
- * OMP_THREAD_LIMIT once, when it is loaded: setting it later has no effect.
- * Without it, parallel OCR engines oversubscribe the cores and run several
- * times slower. So when the variable is unset, set it and re-execute
- * ourselves once; the worker pool then parallelises by page instead.
- */
-static void limit_openmp(char **argv)
-{
-    if (getenv("OMP_THREAD_LIMIT"))
-        return;
-    if (setenv("OMP_THREAD_LIMIT", "1", 1) != 0)
-        return;
-    (void)execv("/proc/self/exe", argv);
-    /* exec failed: go on; OCR is slower but correct */
-}
-
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -73,7 +56,6 @@ int main(int argc, char **argv)
     int rc;
     size_t i;
 
-    limit_openmp(argv);
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+hVq", opts, NULL)) != -1) {
         switch (c) {

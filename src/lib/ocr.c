@@ -15,10 +15,80 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <dlfcn.h>
+
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
 
 #include "ocr.h"
+
+/*
+ * Tesseract is loaded on first use (dlopen), not linked: libtesseract and
+ * what it pulls in (libgomp, libarchive, ...) cost about 60 ms at every
+ * start of a process that never OCRs (DOCX, digital PDFs, scan), and
+ * libgomp reads OMP_THREAD_LIMIT only when it is loaded, so loading it here,
+ * after the variable is set, is what makes the limit hold without
+ * restarting the process.
+ */
+#define DC_TESS_SONAME "libtesseract.so.5"
+#define DC_TESS_FUNCS(X) \
+    X(TessBaseAPIClear) \
+    X(TessBaseAPICreate) \
+    X(TessBaseAPIDelete) \
+    X(TessBaseAPIDetectOrientationScript) \
+    X(TessBaseAPIEnd) \
+    X(TessBaseAPIGetDatapath) \
+    X(TessBaseAPIGetIterator) \
+    X(TessBaseAPIGetUTF8Text) \
+    X(TessBaseAPIInit2) \
+    X(TessBaseAPIMeanTextConf) \
+    X(TessBaseAPIRecognize) \
+    X(TessBaseAPISetImage2) \
+    X(TessBaseAPISetSourceResolution) \
+    X(TessBaseAPISetVariable) \
+    X(TessDeleteText) \
+    X(TessMonitorCreate) \
+    X(TessMonitorDelete) \
+    X(TessMonitorSetDeadlineMSecs) \
+    X(TessPageIteratorBoundingBox) \
+    X(TessPageIteratorIsAtBeginningOf) \
+    X(TessResultIteratorConfidence) \
+    X(TessResultIteratorDelete) \
+    X(TessResultIteratorGetPageIteratorConst) \
+    X(TessResultIteratorGetUTF8Text) \
+    X(TessResultIteratorNext)
+
+#define DC_TESS_PTR(f) static __typeof__(f) *dl_##f;
+DC_TESS_FUNCS(DC_TESS_PTR)
+#undef DC_TESS_PTR
+#define TessBaseAPIClear dl_TessBaseAPIClear
+#define TessBaseAPICreate dl_TessBaseAPICreate
+#define TessBaseAPIDelete dl_TessBaseAPIDelete
+#define TessBaseAPIDetectOrientationScript dl_TessBaseAPIDetectOrientationScript
+#define TessBaseAPIEnd dl_TessBaseAPIEnd
+#define TessBaseAPIGetDatapath dl_TessBaseAPIGetDatapath
+#define TessBaseAPIGetIterator dl_TessBaseAPIGetIterator
+#define TessBaseAPIGetUTF8Text dl_TessBaseAPIGetUTF8Text
+#define TessBaseAPIInit2 dl_TessBaseAPIInit2
+#define TessBaseAPIMeanTextConf dl_TessBaseAPIMeanTextConf
+#define TessBaseAPIRecognize dl_TessBaseAPIRecognize
+#define TessBaseAPISetImage2 dl_TessBaseAPISetImage2
+#define TessBaseAPISetSourceResolution dl_TessBaseAPISetSourceResolution
+#define TessBaseAPISetVariable dl_TessBaseAPISetVariable
+#define TessDeleteText dl_TessDeleteText
+#define TessMonitorCreate dl_TessMonitorCreate
+#define TessMonitorDelete dl_TessMonitorDelete
+#define TessMonitorSetDeadlineMSecs dl_TessMonitorSetDeadlineMSecs
+#define TessPageIteratorBoundingBox dl_TessPageIteratorBoundingBox
+#define TessPageIteratorIsAtBeginningOf dl_TessPageIteratorIsAtBeginningOf
+#define TessResultIteratorConfidence dl_TessResultIteratorConfidence
+#define TessResultIteratorDelete dl_TessResultIteratorDelete
+#define TessResultIteratorGetPageIteratorConst dl_TessResultIteratorGetPageIteratorConst
+#define TessResultIteratorGetUTF8Text dl_TessResultIteratorGetUTF8Text
+#define TessResultIteratorNext dl_TessResultIteratorNext
+
+static void *tess_lib;
+static char tess_error[256];
 
 #define MAX_JOBS       64
 #define QUEUE_CAP      1          /* images waiting beyond those being read */
@@ -34,10 +104,57 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 /* libgomp reads OMP_THREAD_LIMIT when it initialises, which happens on the
  * first Tesseract call: without it each engine spawns a thread per core and
  * the workers fight (16 s instead of 4 s a page). A user's own value wins. */
+/* Load libtesseract and resolve the functions used here. */
+static void load_tesseract(void)
+{
+    void *sym;
+
+    tess_lib = dlopen(DC_TESS_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!tess_lib) {
+        (void)snprintf(tess_error, sizeof(tess_error), "cannot load %s: %s", DC_TESS_SONAME,
+                       dlerror());
+        return;
+    }
+#define DC_TESS_LOAD(f)                                                                            \
+    sym = dlsym(tess_lib, #f);                                                                     \
+    if (!sym) {                                                                                    \
+        (void)snprintf(tess_error, sizeof(tess_error), "%s has no %s", DC_TESS_SONAME, #f);       \
+        return;                                                                                    \
+    }                                                                                              \
+    memcpy(&dl_##f, &sym, sizeof(sym));
+    DC_TESS_FUNCS(DC_TESS_LOAD)
+#undef DC_TESS_LOAD
+}
+
 static void process_init(void)
 {
     (void)setenv("OMP_THREAD_LIMIT", "1", 0);
     (void)setMsgSeverity(L_SEVERITY_NONE);
+}
+
+static pthread_once_t tess_once = PTHREAD_ONCE_INIT;
+
+int dc_ocr_available(void)
+{
+    dc_ocr_process_init();
+    (void)pthread_once(&tess_once, load_tesseract);
+    if (tess_error[0])
+        return dc_error_set(DC_EOCR, "%s", tess_error);
+    return DC_OK;
+}
+
+int dc_ocr_thread_limit(void)
+{
+    int (*limit)(void);
+    void *sym;
+
+    if (dc_ocr_available() < 0)
+        return -1;
+    sym = dlsym(tess_lib, "omp_get_thread_limit");
+    if (!sym)
+        return 0; /* not built with OpenMP */
+    memcpy(&limit, &sym, sizeof(sym));
+    return limit();
 }
 
 static double now_seconds(void)
@@ -780,7 +897,9 @@ int dc_ocr_pages(
     int jobs = resolve_jobs(o->jobs, n), err;
     size_t i;
 
-    dc_ocr_process_init();
+    err = dc_ocr_available();
+    if (err < 0)
+        return err;
     if (!lang_valid(lang))
         return dc_error_set(DC_EOCR, "language '%s' is not a valid Tesseract language list", lang);
     w = calloc((size_t)jobs, sizeof(*w));

@@ -78,4 +78,11 @@ int dc_ocr_emit_warnings(dc_document *doc, int page, const dc_ocr_result *r);
  * thread-safe; dc_ocr_pages and dc_image_extract call it themselves. */
 void dc_ocr_process_init(void);
 
+/* DC_OK once libtesseract is loaded (on first use), else DC_EOCR. */
+int dc_ocr_available(void);
+
+/* OpenMP's thread limit as libtesseract's runtime sees it (1 once
+ * OMP_THREAD_LIMIT is in force), 0 without OpenMP, -1 without Tesseract. */
+int dc_ocr_thread_limit(void);
+
 #endif
