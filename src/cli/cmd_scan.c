@@ -757,7 +757,7 @@ done:
         out_add(o, rec);
     for (i = 0; meta->archive_members > 0 && i < dc_archive_count(arc); i++) {
         char line[8192];
-        (void)snprintf(line, sizeof(line), "\n%lld\t%s", dc_archive_size(arc, i),
+        (void)snprintf(line, sizeof(line), "\n%lld\t%zu\t%s", dc_archive_size(arc, i), i,
                        dc_archive_name(arc, i));
         if (!strchr(dc_archive_name(arc, i), '\n'))
             out_add(o, line);
@@ -777,15 +777,22 @@ static void scan_member(const scan_args *a, const char *archive, const char *mem
     size_t len = 0, idx;
     dc_scan_meta meta = {display, -1, -1, -1};
     char *rec = NULL;
+    const char *tab = strchr(member, '\t');
     int err;
 
-    if (snprintf(display, sizeof(display), "%s!%s", archive, member) >= (int)sizeof(display))
+    if (snprintf(display, sizeof(display), "%s!%s", archive, tab ? tab + 1 : member) >=
+        (int)sizeof(display))
         display[sizeof(display) - 1] = '\0';
     if (stat(archive, &sb) == 0)
         meta.mtime = (long long)sb.st_mtime;
     err = dc_archive_open(&arc, archive);
     if (err >= 0) {
-        idx = dc_archive_find(arc, member);
+        /* "INDEX\tNAME": the index tells apart members of the same name */
+        char *end = NULL;
+        idx = (size_t)strtoull(member, &end, 10);
+        if (!end || *end != '\t' || !dc_archive_name(arc, idx) ||
+            strcmp(dc_archive_name(arc, idx), end + 1) != 0)
+            idx = dc_archive_find(arc, end && *end == '\t' ? end + 1 : member);
         meta.size = dc_archive_size(arc, idx);
         err = idx == (size_t)-1 ? dc_error_last()->code
                                 : dc_archive_read(arc, idx, &data, &len, SCAN_MAX_FILE);
@@ -877,15 +884,18 @@ static void queue_members(scan_state *st, const char *archive, const char *lines
     if (stat(archive, &sb) == 0)
         mtime = (long long)sb.st_mtime;
     while (lines && *lines == '\n') {
-        const char *name = strchr(lines + 1, '\t');
+        const char *idx = strchr(lines + 1, '\t');
+        const char *name = idx ? strchr(idx + 1, '\t') : NULL;
         const char *end;
         char job[8192], key[8192], display[8192];
         long long size = strtoll(lines + 1, NULL, 10);
+        int nlen;
+
         if (!name)
             break;
         name++;
         end = strchr(name, '\n');
-        int nlen = (int)(end ? (size_t)(end - name) : strlen(name));
+        nlen = (int)(end ? (size_t)(end - name) : strlen(name));
         if (snprintf(display, sizeof(display), "%s!%.*s", archive, nlen, name) >=
             (int)sizeof(display)) {
             lines = end;
@@ -893,7 +903,8 @@ static void queue_members(scan_state *st, const char *archive, const char *lines
         }
         key_of(key, sizeof(key), display, size, mtime);
         if (!(st->a->resume && strset_get(&st->done, key)) &&
-            snprintf(job, sizeof(job), "Z\t%s\t%.*s", archive, nlen, name) < (int)sizeof(job) &&
+            snprintf(job, sizeof(job), "Z\t%s\t%.*s", archive,
+                     (int)(name - idx - 1) + nlen, idx + 1) < (int)sizeof(job) &&
             cli_pool_add(st->pool, job) == 0)
             st->total++;
         lines = end;
@@ -909,9 +920,11 @@ static int on_result(void *ctx, size_t job, int status, const char *data, size_t
     char display[8192];
 
     st->finished++;
-    if (j[0] == 'Z') {
+    if (j[0] == 'Z') { /* Z\tARCHIVE\tINDEX\tNAME */
         const char *tab = strchr(path, '\t');
-        (void)snprintf(display, sizeof(display), "%.*s!%s", (int)(tab - path), path, tab + 1);
+        const char *name = tab ? strchr(tab + 1, '\t') : NULL;
+        (void)snprintf(display, sizeof(display), "%.*s!%s", (int)(tab - path), path,
+                       name ? name + 1 : "");
         path = display;
     }
     if (status < 0) {
