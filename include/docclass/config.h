@@ -12,8 +12,8 @@ extern "C" {
 
 typedef enum {
     DC_READ_ACTION_UNSET = 0,
-    DC_READ_ACTION_DETECT_DOCUMENT_TEXT,  /**< TEXTRACT_DETECT_DOCUMENT_TEXT */
-    DC_READ_ACTION_ANALYZE_DOCUMENT,      /**< TEXTRACT_ANALYZE_DOCUMENT */
+    DC_READ_ACTION_DETECT_DOCUMENT_TEXT, /**< TEXTRACT_DETECT_DOCUMENT_TEXT */
+    DC_READ_ACTION_ANALYZE_DOCUMENT,     /**< TEXTRACT_ANALYZE_DOCUMENT */
 } dc_read_action;
 
 typedef enum {
@@ -37,18 +37,25 @@ typedef enum {
  * service treats as SERVICE_DEFAULT with TEXTRACT_DETECT_DOCUMENT_TEXT.
  */
 typedef struct {
-    int version;                /**< DC_READER_CONFIG_VERSION */
-    dc_read_action action;      /**< DocumentReadAction (UNSET: no object given) */
-    dc_read_mode mode;          /**< DocumentReadMode (UNSET: absent) */
+    int version;                                 /**< DC_READER_CONFIG_VERSION */
+    dc_read_action action;                       /**< DocumentReadAction (UNSET: no object given) */
+    dc_read_mode mode;                           /**< DocumentReadMode (UNSET: absent) */
     dc_feature features[DC_CONFIG_MAX_FEATURES]; /**< FeatureTypes, in given order */
-    size_t nfeatures;           /**< number of FeatureTypes (0: absent) */
+    size_t nfeatures;                            /**< number of FeatureTypes (0: absent) */
     /** Non-fatal remark from loading (e.g. FeatureTypes with
      *  TEXTRACT_DETECT_DOCUMENT_TEXT); empty when none. */
     char warning[DC_CONFIG_WARNING_MAX];
 } dc_reader_config;
 
 #define DC_READER_CONFIG_VERSION 1
-#define DC_READER_CONFIG_INIT    {DC_READER_CONFIG_VERSION, DC_READ_ACTION_UNSET, DC_READ_MODE_UNSET, {DC_FEATURE_NONE, DC_FEATURE_NONE}, 0, {0}}
+#define DC_READER_CONFIG_INIT                                               \
+    {                                                                       \
+        DC_READER_CONFIG_VERSION, DC_READ_ACTION_UNSET, DC_READ_MODE_UNSET, \
+            {DC_FEATURE_NONE, DC_FEATURE_NONE}, 0,                          \
+        {                                                                   \
+            0                                                               \
+        }                                                                   \
+    }
 
 /**
  * Parse a DocumentReaderConfig JSON document strictly.
@@ -84,7 +91,8 @@ DC_API int dc_config_override(dc_reader_config *cfg,
  */
 DC_API int dc_config_validate(dc_reader_config *cfg, const char *name);
 
-/** Service names: "TEXTRACT_DETECT_DOCUMENT_TEXT", "SERVICE_DEFAULT", "TABLES"...; NULL for UNSET. */
+/** Service names: "TEXTRACT_DETECT_DOCUMENT_TEXT", "SERVICE_DEFAULT", "TABLES"...; NULL for UNSET.
+ */
 DC_API const char *dc_read_action_name(dc_read_action action);
 DC_API const char *dc_read_mode_name(dc_read_mode mode);
 DC_API const char *dc_feature_name(dc_feature feature);

@@ -65,8 +65,8 @@ DC_API int dc_detect_file(dc_detection *out, const char *path, size_t *bytes_out
  * textract_operation when they apply.
  * @param[out] out JSON text; free with dc_free().
  */
-DC_API int dc_detection_to_json(char **out, const char *path, size_t bytes,
-                                const dc_detection *det);
+DC_API int
+dc_detection_to_json(char **out, const char *path, size_t bytes, const dc_detection *det);
 
 /** "pdf", "docx", "png", "jpeg", "tiff", "text", "textract-json" or "unsupported". */
 DC_API const char *dc_format_name(dc_format format);

@@ -26,7 +26,8 @@ typedef enum {
 #define DC_DOCX_ENDNOTES  0x08u
 #define DC_DOCX_COMMENTS  0x10u
 /** Default: headers, footers, footnotes and endnotes in; comments out. */
-#define DC_DOCX_DEFAULT_PARTS (DC_DOCX_HEADERS | DC_DOCX_FOOTERS | DC_DOCX_FOOTNOTES | DC_DOCX_ENDNOTES)
+#define DC_DOCX_DEFAULT_PARTS \
+    (DC_DOCX_HEADERS | DC_DOCX_FOOTERS | DC_DOCX_FOOTNOTES | DC_DOCX_ENDNOTES)
 
 /** Thresholds of the per-page PDF routing rules (see docs/routing.md). */
 typedef struct {
@@ -41,30 +42,36 @@ typedef struct {
                                       makes a prior OCR layer */
 } dc_routing_thresholds;
 
-#define DC_ROUTING_THRESHOLDS_INIT {10, 0.10, 0.50, 0.05, 0.0002, 0.90}
+#define DC_ROUTING_THRESHOLDS_INIT         \
+    {                                      \
+        10, 0.10, 0.50, 0.05, 0.0002, 0.90 \
+    }
 
 /** Extraction options. Transparent; start from DC_EXTRACT_OPTIONS_INIT. */
 typedef struct {
-    int version;               /**< DC_EXTRACT_OPTIONS_VERSION */
-    dc_reader_config config;   /**< the DocumentReaderConfig */
-    dc_limits_profile limits;  /**< service limits to report */
-    unsigned docx_parts;       /**< DC_DOCX_* flags */
-    const char *password;      /**< PDF password, or NULL */
-    int dpi;                   /**< OCR render resolution (default 300) */
-    double max_megapixels;     /**< render cap per page (default 100) */
+    int version;                 /**< DC_EXTRACT_OPTIONS_VERSION */
+    dc_reader_config config;     /**< the DocumentReaderConfig */
+    dc_limits_profile limits;    /**< service limits to report */
+    unsigned docx_parts;         /**< DC_DOCX_* flags */
+    const char *password;        /**< PDF password, or NULL */
+    int dpi;                     /**< OCR render resolution (default 300) */
+    double max_megapixels;       /**< render cap per page (default 100) */
     double max_image_megapixels; /**< decoded-image cap (default 250) */
-    int jobs;                  /**< OCR pages in parallel (0: number of cores) */
-    const char *lang;          /**< Tesseract languages, default "eng" */
-    double page_timeout;       /**< OCR seconds per page (0: none) */
-    int rotate;                /**< detect and correct page rotation and skew (default 1) */
+    int jobs;                    /**< OCR pages in parallel (0: number of cores) */
+    const char *lang;            /**< Tesseract languages, default "eng" */
+    double page_timeout;         /**< OCR seconds per page (0: none) */
+    int rotate;                  /**< detect and correct page rotation and skew (default 1) */
     dc_routing_thresholds routing;
-    size_t max_input_bytes;    /**< refuse files larger than this (default 256 MB) */
+    size_t max_input_bytes; /**< refuse files larger than this (default 256 MB) */
 } dc_extract_options;
 
 #define DC_EXTRACT_OPTIONS_VERSION 1
-#define DC_EXTRACT_OPTIONS_INIT                                                                    \
-    {DC_EXTRACT_OPTIONS_VERSION, DC_READER_CONFIG_INIT, DC_LIMITS_REALTIME, DC_DOCX_DEFAULT_PARTS, \
-     NULL, 300, 100.0, 250.0, 0, "eng", 0.0, 1, DC_ROUTING_THRESHOLDS_INIT, (size_t)256 << 20}
+#define DC_EXTRACT_OPTIONS_INIT                                                \
+    {                                                                          \
+        DC_EXTRACT_OPTIONS_VERSION, DC_READER_CONFIG_INIT, DC_LIMITS_REALTIME, \
+            DC_DOCX_DEFAULT_PARTS, NULL, 300, 100.0, 250.0, 0, "eng", 0.0, 1,  \
+            DC_ROUTING_THRESHOLDS_INIT, (size_t)256 << 20                      \
+    }
 
 /** An extracted document. Opaque. */
 typedef struct dc_document dc_document;
@@ -91,9 +98,8 @@ DC_API int dc_document_extract_mem(dc_document **out,
  * DC_ENOTFOUND (no such file), DC_EIO (unreadable, a directory, empty file
  * is not an I/O error: it is reported as unsupported).
  */
-DC_API int dc_document_extract_file(dc_document **out,
-                                    const char *path,
-                                    const dc_extract_options *opts);
+DC_API int
+dc_document_extract_file(dc_document **out, const char *path, const dc_extract_options *opts);
 
 /** Free a document. NULL-safe. */
 DC_API void dc_document_free(dc_document *doc);
@@ -135,11 +141,8 @@ DC_API int dc_document_to_json(char **out, const dc_document *doc, unsigned flag
  * @param code     the dc_error_code
  * @param message  one line
  */
-DC_API int dc_error_record_to_json(char **out,
-                                   const char *path,
-                                   int code,
-                                   const char *message,
-                                   unsigned flags);
+DC_API int dc_error_record_to_json(
+    char **out, const char *path, int code, const char *message, unsigned flags);
 
 #ifdef __cplusplus
 }

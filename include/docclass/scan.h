@@ -31,9 +31,9 @@ DC_API int dc_document_scan_mem(dc_document **out,
 
 /** Facts about a scanned file that the document does not hold. */
 typedef struct {
-    const char *path; /**< as reported, e.g. "archive.zip!dir/x.pdf" */
-    long long mtime;  /**< seconds since the epoch, -1 when unknown */
-    long long size;   /**< bytes */
+    const char *path;          /**< as reported, e.g. "archive.zip!dir/x.pdf" */
+    long long mtime;           /**< seconds since the epoch, -1 when unknown */
+    long long size;            /**< bytes */
     long long archive_members; /**< file members of a ZIP archive, -1 when not an archive */
 } dc_scan_meta;
 
@@ -42,8 +42,8 @@ typedef struct {
  * @param dpi render resolution used for the OCR megapixel estimate
  * @param[out] out compact JSON, free with dc_free()
  */
-DC_API int dc_scan_record_json(char **out, const dc_document *doc, const dc_scan_meta *meta,
-                               int dpi);
+DC_API int
+dc_scan_record_json(char **out, const dc_document *doc, const dc_scan_meta *meta, int dpi);
 
 /**
  * The scan record of a file that could not be analysed: code names the
@@ -66,8 +66,11 @@ DC_API int dc_scan_summary_add(dc_scan_summary *s, const char *record);
  * @param[out] out       JSON text, free with dc_free()
  * @return DC_OK, DC_ECONFIG (bad prices file, message names the member), DC_ENOMEM.
  */
-DC_API int dc_scan_summary_json(char **out, const dc_scan_summary *s, double seconds_per_mp,
-                                const char *prices_json, dc_read_action action);
+DC_API int dc_scan_summary_json(char **out,
+                                const dc_scan_summary *s,
+                                double seconds_per_mp,
+                                const char *prices_json,
+                                dc_read_action action);
 DC_API void dc_scan_summary_free(dc_scan_summary *s);
 /** Files and pages added so far (for progress lines). */
 DC_API void dc_scan_summary_totals(const dc_scan_summary *s, size_t *files, size_t *pages);
@@ -78,8 +81,8 @@ DC_API void dc_scan_summary_totals(const dc_scan_summary *s, size_t *files, size
  * @param[out] is_archive 1 when the record is a ZIP archive whose members were scanned
  * @return DC_OK or DC_EINVAL (not a record).
  */
-DC_API int dc_scan_record_key(const char *record, char **path, long long *size, long long *mtime,
-                              int *is_archive);
+DC_API int dc_scan_record_key(
+    const char *record, char **path, long long *size, long long *mtime, int *is_archive);
 
 /** Record selectors for scan --select. */
 typedef enum {

@@ -15,16 +15,16 @@
 /* Exit codes: frozen, documented in docs/exit-codes.md and docs/docclass.1. */
 enum {
     CLI_EXIT_OK = 0,
-    CLI_EXIT_ERROR = 1,       /* internal error, out of memory */
-    CLI_EXIT_USAGE = 2,       /* bad command line */
-    CLI_EXIT_CONFIG = 3,      /* bad DocumentReaderConfig */
-    CLI_EXIT_INPUT = 4,       /* input missing or unreadable, output not writable */
-    CLI_EXIT_DOCUMENT = 5,    /* unsupported, damaged or encrypted document */
-    CLI_EXIT_EXTRACT = 6,     /* extraction or OCR failed */
-    CLI_EXIT_NETWORK = 7,     /* network or TLS failure */
-    CLI_EXIT_SERVICE = 8,     /* the service rejected the request */
-    CLI_EXIT_REFUSED = 9,     /* extracted, but the service would refuse it */
-    CLI_EXIT_RESOURCE = 10,   /* a time or memory limit was hit */
+    CLI_EXIT_ERROR = 1,     /* internal error, out of memory */
+    CLI_EXIT_USAGE = 2,     /* bad command line */
+    CLI_EXIT_CONFIG = 3,    /* bad DocumentReaderConfig */
+    CLI_EXIT_INPUT = 4,     /* input missing or unreadable, output not writable */
+    CLI_EXIT_DOCUMENT = 5,  /* unsupported, damaged or encrypted document */
+    CLI_EXIT_EXTRACT = 6,   /* extraction or OCR failed */
+    CLI_EXIT_NETWORK = 7,   /* network or TLS failure */
+    CLI_EXIT_SERVICE = 8,   /* the service rejected the request */
+    CLI_EXIT_REFUSED = 9,   /* extracted, but the service would refuse it */
+    CLI_EXIT_RESOURCE = 10, /* a time or memory limit was hit */
 };
 
 #if defined(__GNUC__)
@@ -51,8 +51,12 @@ int cli_write(FILE *f, const char *s, size_t len);
 
 /* Load --config and apply --read-mode/--read-action/--feature-types.
  * Returns -1 on success, else an exit code (the error was printed). */
-int cli_load_config(dc_reader_config *cfg, const char *cmd, const char *path, const char *mode,
-                    const char *action, const char *features);
+int cli_load_config(dc_reader_config *cfg,
+                    const char *cmd,
+                    const char *path,
+                    const char *mode,
+                    const char *action,
+                    const char *features);
 
 /* --threshold NAME=VALUE. Returns -1 on success, else CLI_EXIT_USAGE (printed). */
 int cli_parse_threshold(dc_routing_thresholds *t, const char *cmd, const char *arg);

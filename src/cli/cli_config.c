@@ -8,8 +8,12 @@
 
 #include "cli.h"
 
-int cli_load_config(dc_reader_config *cfg, const char *cmd, const char *path, const char *mode,
-                    const char *action, const char *features)
+int cli_load_config(dc_reader_config *cfg,
+                    const char *cmd,
+                    const char *path,
+                    const char *mode,
+                    const char *action,
+                    const char *features)
 {
     int err = DC_OK;
 

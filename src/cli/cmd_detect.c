@@ -8,16 +8,15 @@
 
 static void print_help(void)
 {
-    (void)printf(
-        "usage: docclass detect [--json] FILE...\n\n"
-        "Print the format of each FILE, read from its content (never its name):\n"
-        "pdf, docx, png, jpeg, tiff, text, textract-json, or 'unsupported' with the\n"
-        "reason the service would give.\n\n"
-        "Options:\n"
-        "  --json      one JSON object per file (JSON Lines)\n"
-        "  -h, --help  print this help and exit\n\n"
-        "Exit status: 0 when every file was read (whatever its format), 4 when a file\n"
-        "could not be read, 2 on a usage error.\n");
+    (void)printf("usage: docclass detect [--json] FILE...\n\n"
+                 "Print the format of each FILE, read from its content (never its name):\n"
+                 "pdf, docx, png, jpeg, tiff, text, textract-json, or 'unsupported' with the\n"
+                 "reason the service would give.\n\n"
+                 "Options:\n"
+                 "  --json      one JSON object per file (JSON Lines)\n"
+                 "  -h, --help  print this help and exit\n\n"
+                 "Exit status: 0 when every file was read (whatever its format), 4 when a file\n"
+                 "could not be read, 2 on a usage error.\n");
 }
 
 static int detect_one(const char *path, int json)

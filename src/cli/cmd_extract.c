@@ -165,13 +165,13 @@ static int parse_num(const char *s, double lo, double hi, double *out)
     return 0;
 }
 
-#define NUM_OPT(name, lo, hi, dst, conv)                                                           \
-    do {                                                                                           \
-        double v_;                                                                                 \
-        if (parse_num(optarg, (lo), (hi), &v_) < 0)                                                \
-            return cli_usage("extract", "%s: '%s' is not a number from %g to %g", (name), optarg,  \
-                             (double)(lo), (double)(hi));                                          \
-        (dst) = conv(v_);                                                                          \
+#define NUM_OPT(name, lo, hi, dst, conv)                                                          \
+    do {                                                                                          \
+        double v_;                                                                                \
+        if (parse_num(optarg, (lo), (hi), &v_) < 0)                                               \
+            return cli_usage("extract", "%s: '%s' is not a number from %g to %g", (name), optarg, \
+                             (double)(lo), (double)(hi));                                         \
+        (dst) = conv(v_);                                                                         \
     } while (0)
 
 #define AS_INT(v)    ((int)(v))
@@ -244,7 +244,8 @@ static int parse_option(extract_args *a, int c, char **argv)
     case OPT_FORMAT:
         if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0 &&
             strcmp(optarg, "textract") != 0)
-            return cli_usage("extract", "--format: '%s' is not one of json, text, textract", optarg);
+            return cli_usage("extract", "--format: '%s' is not one of json, text, textract",
+                             optarg);
         a->text = strcmp(optarg, "text") == 0;
         a->textract = strcmp(optarg, "textract") == 0;
         break;
@@ -386,7 +387,6 @@ typedef struct {
     const char *path;
 } work;
 
-
 /* Child side of the isolation: produce the record and write it to fd. */
 static int work_fn(void *payload, int fd)
 {
@@ -448,7 +448,8 @@ static int extract_one(const extract_args *a, sink *s, const char *path)
             rc = cli_error(code == DC_ECRASH ? CLI_EXIT_ERROR : cli_exit_code(code), "extract",
                            "%s: %s", path, msg);
             if (a->many && !a->text &&
-                dc_error_record_to_json(&json, path, code, msg, a->jsonl ? DC_JSON_COMPACT : 0) >= 0)
+                dc_error_record_to_json(&json, path, code, msg, a->jsonl ? DC_JSON_COMPACT : 0) >=
+                    0)
                 (void)buf_add(&rec, json, strlen(json));
             dc_free(json);
         }
@@ -486,8 +487,7 @@ static int run(const extract_args *a, int nfiles, char **files)
     if (a->output) {
         s.out = fopen(a->output, "w");
         if (!s.out)
-            return cli_error(CLI_EXIT_INPUT, "extract", "%s: cannot open for writing",
-                             a->output);
+            return cli_error(CLI_EXIT_INPUT, "extract", "%s: cannot open for writing", a->output);
     }
     for (i = 0; i < nfiles; i++) {
         int r = extract_one(a, &s, files[i]);

@@ -65,7 +65,8 @@ static void print_help(void)
         "      --limits PROFILE   realtime (default) or async: the profile --select judges by\n"
         "  -j, --jobs N           worker processes (default: number of cores)\n"
         "  -o, --output FILE      append records to FILE (default: standard output)\n"
-        "      --count-chars      count native text characters per page (PAGE_CHARACTERS_EXCEEDED)\n"
+        "      --count-chars      count native text characters per page "
+        "(PAGE_CHARACTERS_EXCEEDED)\n"
         "      --summary FILE     write the summary as JSON to FILE\n"
         "      --prices FILE      price table (docs/scan.md) to turn counts into money\n"
         "      --calibration FILE OCR rate from 'docclass calibrate' (default: its stored file)\n"
@@ -145,8 +146,10 @@ static int parse_select(const char *s)
     static const struct {
         const char *name;
         int sel;
-    } t[] = {{"native", DC_SELECT_NATIVE},     {"scanned", DC_SELECT_SCANNED},
-             {"needs-ocr", DC_SELECT_NEEDS_OCR}, {"rejected", DC_SELECT_REJECTED},
+    } t[] = {{"native", DC_SELECT_NATIVE},
+             {"scanned", DC_SELECT_SCANNED},
+             {"needs-ocr", DC_SELECT_NEEDS_OCR},
+             {"rejected", DC_SELECT_REJECTED},
              {"accepted", DC_SELECT_ACCEPTED}};
     size_t i;
 
@@ -185,8 +188,9 @@ static int parse_value_option(scan_args *a, int c)
     case OPT_SHARD:
         r = parse_shard(a, optarg);
         if (r == -2)
-            return cli_usage("scan", "--shard %s: none of AWS_BATCH_JOB_ARRAY_INDEX, "
-                                     "JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID is a number",
+            return cli_usage("scan",
+                             "--shard %s: none of AWS_BATCH_JOB_ARRAY_INDEX, "
+                             "JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID is a number",
                              optarg);
         if (r < 0)
             return cli_usage("scan", "--shard: '%s' is not I/N with 0 <= I < N, or auto/N", optarg);
@@ -194,8 +198,9 @@ static int parse_value_option(scan_args *a, int c)
     case OPT_SELECT:
         a->select = parse_select(optarg);
         if (a->select < 0)
-            return cli_usage("scan", "--select: '%s' is not one of native, scanned, needs-ocr, "
-                                     "rejected, accepted",
+            return cli_usage("scan",
+                             "--select: '%s' is not one of native, scanned, needs-ocr, "
+                             "rejected, accepted",
                              optarg);
         break;
     case OPT_PROGRESS:
@@ -512,8 +517,8 @@ static void put_record(scan_state *st, const char *data, size_t len)
     free(line);
 }
 
-static void error_record(scan_state *st, const char *path, long long size, long long mtime,
-                         int code, const char *msg)
+static void error_record(
+    scan_state *st, const char *path, long long size, long long mtime, int code, const char *msg)
 {
     dc_scan_meta meta = {path, mtime, size, -1};
     char *rec = NULL;
@@ -564,8 +569,8 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int visit_dir(scan_state *st, const char *path, const struct stat *sb, dir_id *stack,
-                     int depth)
+static int
+visit_dir(scan_state *st, const char *path, const struct stat *sb, dir_id *stack, int depth)
 {
     DIR *d;
     struct dirent *e;
@@ -637,7 +642,7 @@ static int walk(scan_state *st, const char *path, dir_id *stack, int depth)
         int dangling = lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode);
         if (in_shard(st->a, path))
             error_record(st, path, -1, -1, errno == ENOENT && !dangling ? DC_ENOTFOUND : DC_EIO,
-                         dangling ? "dangling symbolic link"
+                         dangling         ? "dangling symbolic link"
                          : errno == ELOOP ? "symbolic link loop"
                                           : strerror(errno));
         return 0;
@@ -730,8 +735,12 @@ static void out_add(outbuf *o, const char *s)
 }
 
 /* Record of one document's bytes (a file or an archive member). */
-static void scan_bytes(const scan_args *a, const char *data, size_t len, dc_scan_meta *meta,
-                       const char *disk_path, outbuf *o)
+static void scan_bytes(const scan_args *a,
+                       const char *data,
+                       size_t len,
+                       dc_scan_meta *meta,
+                       const char *disk_path,
+                       outbuf *o)
 {
     dc_document *doc = NULL;
     dc_archive *arc = NULL;
@@ -767,8 +776,7 @@ done:
     dc_document_free(doc);
 }
 
-static void scan_member(const scan_args *a, const char *archive, const char *member,
-                        outbuf *o)
+static void scan_member(const scan_args *a, const char *archive, const char *member, outbuf *o)
 {
     char display[8192];
     struct stat sb;
@@ -903,16 +911,16 @@ static void queue_members(scan_state *st, const char *archive, const char *lines
         }
         key_of(key, sizeof(key), display, size, mtime);
         if (!(st->a->resume && strset_get(&st->done, key)) &&
-            snprintf(job, sizeof(job), "Z\t%s\t%.*s", archive,
-                     (int)(name - idx - 1) + nlen, idx + 1) < (int)sizeof(job) &&
+            snprintf(job, sizeof(job), "Z\t%s\t%.*s", archive, (int)(name - idx - 1) + nlen,
+                     idx + 1) < (int)sizeof(job) &&
             cli_pool_add(st->pool, job) == 0)
             st->total++;
         lines = end;
     }
 }
 
-static int on_result(void *ctx, size_t job, int status, const char *data, size_t len,
-                     const char *msg)
+static int
+on_result(void *ctx, size_t job, int status, const char *data, size_t len, const char *msg)
 {
     scan_state *st = ctx;
     const char *j = cli_pool_job(st->pool, job);
@@ -1052,8 +1060,7 @@ static int write_summary(scan_state *st)
     if (a->summary_path) {
         f = fopen(a->summary_path, "w");
         if (!f || fputs(json, f) < 0 || fputc('\n', f) < 0 || fclose(f) != 0)
-            rc = cli_error(CLI_EXIT_INPUT, "scan", "%s: cannot write the summary",
-                           a->summary_path);
+            rc = cli_error(CLI_EXIT_INPUT, "scan", "%s: cannot write the summary", a->summary_path);
     } else if (!cli_quiet) {
         (void)fprintf(stderr, "%s\n", json);
     }
@@ -1076,8 +1083,7 @@ static int open_output(scan_state *st)
         return -1;
     }
     if (a->resume && load_done(st, a->output) < 0)
-        return cli_error(CLI_EXIT_INPUT, "scan", "%s: cannot read the report to resume",
-                         a->output);
+        return cli_error(CLI_EXIT_INPUT, "scan", "%s: cannot read the report to resume", a->output);
     st->out_fd = open(a->output, flags | O_APPEND, 0644);
     if (st->out_fd < 0)
         return cli_error(CLI_EXIT_INPUT, "scan", "%s: %s", a->output, strerror(errno));
@@ -1099,8 +1105,8 @@ static int run_scan(scan_args *a, int npaths, char **paths)
         goto done;
     rc = CLI_EXIT_OK;
     if (dc_scan_summary_new(&st.sum) < 0 ||
-        cli_pool_new(&st.pool, a->jobs ? a->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN),
-                     &a->limits, job_fn, a) < 0) {
+        cli_pool_new(&st.pool, a->jobs ? a->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN), &a->limits,
+                     job_fn, a) < 0) {
         rc = cli_error(CLI_EXIT_ERROR, "scan", "out of memory");
         goto done;
     }
@@ -1196,13 +1202,14 @@ int cmd_calibrate(int argc, char **argv)
         return cli_error(cli_exit_code(dc_error_last()->code), "calibrate", "%s",
                          dc_error_last()->message);
     f = fopen(out, "w");
-    if (!f || fprintf(f,
-                      "{\"seconds_per_megapixel\": %.5f, \"lang\": \"%s\", \"dpi\": 300, "
-                      "\"measured_at\": %lld}\n",
-                      rate, lang, (long long)time(NULL)) < 0 ||
+    if (!f ||
+        fprintf(f,
+                "{\"seconds_per_megapixel\": %.5f, \"lang\": \"%s\", \"dpi\": 300, "
+                "\"measured_at\": %lld}\n",
+                rate, lang, (long long)time(NULL)) < 0 ||
         fclose(f) != 0)
         return cli_error(CLI_EXIT_INPUT, "calibrate", "%s: cannot write", out);
-    (void)printf("%.4f seconds per megapixel (%.1f s for a 300 DPI A4 page), stored in %s\n",
-                 rate, rate * 8.7, out);
+    (void)printf("%.4f seconds per megapixel (%.1f s for a 300 DPI A4 page), stored in %s\n", rate,
+                 rate * 8.7, out);
     return CLI_EXIT_OK;
 }

@@ -29,18 +29,20 @@ static void print_help(FILE *f)
 {
     size_t i;
 
-    (void)fprintf(f, "usage: %s [-q] [--version] [--help] COMMAND [ARGS...]\n\n"
-                     "Prepare documents for Amazon Comprehend custom classification.\n\n"
-                     "Commands:\n",
+    (void)fprintf(f,
+                  "usage: %s [-q] [--version] [--help] COMMAND [ARGS...]\n\n"
+                  "Prepare documents for Amazon Comprehend custom classification.\n\n"
+                  "Commands:\n",
                   PROGRAM_NAME);
     for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
         (void)fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
-    (void)fprintf(f, "\nGlobal options:\n"
-                     "  -q, --quiet    no warnings on stderr (errors are always shown)\n"
-                     "  -V, --version  print the version and exit\n"
-                     "  -h, --help     print this help and exit\n\n"
-                     "Run '%s COMMAND --help' for a command's options. Exit codes: see "
-                     "docclass(1).\n",
+    (void)fprintf(f,
+                  "\nGlobal options:\n"
+                  "  -q, --quiet    no warnings on stderr (errors are always shown)\n"
+                  "  -V, --version  print the version and exit\n"
+                  "  -h, --help     print this help and exit\n\n"
+                  "Run '%s COMMAND --help' for a command's options. Exit codes: see "
+                  "docclass(1).\n",
                   PROGRAM_NAME);
 }
 

@@ -19,9 +19,9 @@
 
 #include "pool.h"
 
-#define POLL_MS        20
-#define RECYCLE_JOBS   2000 /* a fresh worker now and then keeps memory flat */
-#define RESULT_MAX     ((size_t)256 << 20)
+#define POLL_MS      20
+#define RECYCLE_JOBS 2000 /* a fresh worker now and then keeps memory flat */
+#define RESULT_MAX   ((size_t)256 << 20)
 
 typedef struct {
     pid_t pid;
@@ -277,8 +277,8 @@ static int failure(const cli_pool *p, const worker *w, int hit, int status, char
         (void)snprintf(msg, sz, "stopped after the %.0f s time limit (--timeout)", p->lim.timeout);
         return DC_ETIMEOUT;
     }
-    if (hit == DC_EMEMORY || (WIFSIGNALED(status) && p->lim.max_memory &&
-                              w->peak > p->lim.max_memory / 10 * 8)) {
+    if (hit == DC_EMEMORY ||
+        (WIFSIGNALED(status) && p->lim.max_memory && w->peak > p->lim.max_memory / 10 * 8)) {
         (void)snprintf(msg, sz, "stopped at %zu MB, over the %zu MB memory limit (--max-memory)",
                        w->peak >> 20, p->lim.max_memory >> 20);
         return DC_EMEMORY;

@@ -18,8 +18,8 @@ typedef int (*cli_job_fn)(void *payload, const char *job, char **out, size_t *le
 /* Parent side: called once per job, in completion order. status >= 0 is
  * the worker's return value; < 0 is DC_ETIMEOUT, DC_EMEMORY or DC_ECRASH
  * with a one-line msg. Return < 0 to stop the run. */
-typedef int (*cli_result_fn)(void *ctx, size_t job, int status, const char *data, size_t len,
-                             const char *msg);
+typedef int (*cli_result_fn)(
+    void *ctx, size_t job, int status, const char *data, size_t len, const char *msg);
 
 typedef struct cli_pool cli_pool;
 

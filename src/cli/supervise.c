@@ -19,7 +19,6 @@
 
 #define POLL_MS 20
 
-
 static double now(void)
 {
     struct timespec ts;
@@ -124,12 +123,11 @@ static int watch(pid_t pid, int fd, const cli_limits *lim, collect *c, size_t *p
     }
 }
 
-static int verdict(int status, int limit_hit, const cli_limits *lim, size_t peak, char *msg,
-                   size_t msgsz)
+static int
+verdict(int status, int limit_hit, const cli_limits *lim, size_t peak, char *msg, size_t msgsz)
 {
     if (limit_hit == DC_ETIMEOUT) {
-        (void)snprintf(msg, msgsz, "stopped after the %.0f s time limit (--timeout)",
-                       lim->timeout);
+        (void)snprintf(msg, msgsz, "stopped after the %.0f s time limit (--timeout)", lim->timeout);
         return DC_ETIMEOUT;
     }
     if (limit_hit == DC_EMEMORY) {
@@ -155,8 +153,13 @@ static int verdict(int status, int limit_hit, const cli_limits *lim, size_t peak
     return WIFEXITED(status) ? WEXITSTATUS(status) : DC_ECRASH;
 }
 
-int cli_supervise(const cli_limits *lim, cli_work_fn fn, void *payload, char **out,
-                  size_t *len_out, char *msg, size_t msgsz)
+int cli_supervise(const cli_limits *lim,
+                  cli_work_fn fn,
+                  void *payload,
+                  char **out,
+                  size_t *len_out,
+                  char *msg,
+                  size_t msgsz)
 {
     collect c = {NULL, 0, 0, CLI_RESULT_MAX};
     int fds[2] = {-1, -1};

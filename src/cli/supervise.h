@@ -32,7 +32,12 @@ typedef int (*cli_work_fn)(void *payload, int fd);
  * empty). Returns DC_ETIMEOUT, DC_EMEMORY, DC_ECRASH or DC_ERROR with a
  * one-line msg when the child had to be stopped or died.
  */
-int cli_supervise(const cli_limits *lim, cli_work_fn fn, void *payload, char **out,
-                  size_t *len_out, char *msg, size_t msgsz);
+int cli_supervise(const cli_limits *lim,
+                  cli_work_fn fn,
+                  void *payload,
+                  char **out,
+                  size_t *len_out,
+                  char *msg,
+                  size_t msgsz);
 
 #endif

@@ -70,9 +70,9 @@ int dc_archive_open(dc_archive **out, const char *path)
         return dc_error_oom();
     a->zip = zip_open(path, ZIP_RDONLY, &zerr);
     if (!a->zip) {
-        err = zip_err(zerr == ZIP_ER_NOENT ? DC_ENOTFOUND
+        err = zip_err(zerr == ZIP_ER_NOENT                         ? DC_ENOTFOUND
                       : zerr == ZIP_ER_OPEN || zerr == ZIP_ER_READ ? DC_EIO
-                                                                    : DC_ECORRUPT,
+                                                                   : DC_ECORRUPT,
                       "cannot open archive", zerr);
         goto fail;
     }
@@ -154,8 +154,8 @@ int dc_archive_read(const dc_archive *a, size_t i, void **out, size_t *len, size
             goto done;
         }
         if ((double)b.len / comp > ARCHIVE_MAX_RATIO && b.len > (1u << 20)) {
-            err = dc_error_set(DC_ELIMIT, "%s: compression ratio over %.0f (zip bomb)",
-                               a->names[i], ARCHIVE_MAX_RATIO);
+            err = dc_error_set(DC_ELIMIT, "%s: compression ratio over %.0f (zip bomb)", a->names[i],
+                               ARCHIVE_MAX_RATIO);
             goto done;
         }
     }

@@ -41,7 +41,7 @@ typedef struct {
     dc_document *doc; /* extracted lazily, for text */
     const char *path;
     size_t npages; /* pages of the document */
-    int net_down; /* a network failure: later pages are not tried */
+    int net_down;  /* a network failure: later pages are not tried */
 } job;
 
 /* ---------------------------------------------------------------- result */

@@ -91,8 +91,8 @@ fail:
     return err;
 }
 
-static int add_note(dc_note **v, size_t *n, size_t *cap, int page, const char *code,
-                    const char *fmt, va_list ap)
+static int add_note(
+    dc_note **v, size_t *n, size_t *cap, int page, const char *code, const char *fmt, va_list ap)
 {
     dc_note *e;
     int err = reserve((void **)v, cap, *n, sizeof(dc_note));
@@ -141,8 +141,8 @@ int dc_doc_refuse(dc_document *doc,
 {
     va_list ap;
     dc_refusal *r;
-    int err = reserve((void **)&doc->refusals, &doc->refusals_cap, doc->nrefusals,
-                      sizeof(dc_refusal));
+    int err =
+        reserve((void **)&doc->refusals, &doc->refusals_cap, doc->nrefusals, sizeof(dc_refusal));
 
     if (err < 0)
         return err;
@@ -184,8 +184,13 @@ int dc_doc_info_set(dc_document *doc, const char *key, json_t *value)
 const char *dc_doctype_name(dc_doctype t)
 {
     static const char *const names[] = {
-        "NATIVE_PDF", "SCANNED_PDF", "MS_WORD", "IMAGE", "PLAIN_TEXT",
-        "TEXTRACT_DETECT_DOCUMENT_TEXT_JSON", "TEXTRACT_ANALYZE_DOCUMENT_JSON",
+        "NATIVE_PDF",
+        "SCANNED_PDF",
+        "MS_WORD",
+        "IMAGE",
+        "PLAIN_TEXT",
+        "TEXTRACT_DETECT_DOCUMENT_TEXT_JSON",
+        "TEXTRACT_ANALYZE_DOCUMENT_JSON",
     };
     return (size_t)t < sizeof(names) / sizeof(names[0]) ? names[t] : "UNKNOWN";
 }

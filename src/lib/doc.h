@@ -26,13 +26,13 @@ typedef enum {
 } dc_doctype;
 
 typedef struct {
-    char *text;       /* NUL-terminated UTF-8 */
-    size_t len;       /* bytes */
-    size_t chars;     /* code points: ExtractedCharacters */
+    char *text;   /* NUL-terminated UTF-8 */
+    size_t len;   /* bytes */
+    size_t chars; /* code points: ExtractedCharacters */
     dc_extractor extractor;
     dc_doctype type;
-    char *reason;     /* why this extractor */
-    json_t *info;     /* extractor details merged into the page record (owned) */
+    char *reason; /* why this extractor */
+    json_t *info; /* extractor details merged into the page record (owned) */
 } dc_page;
 
 /* A page-level Errors/Warnings entry, or a document-level note (page 0). */
@@ -92,8 +92,7 @@ int dc_doc_add_page(dc_document *doc,
 /* Add to Errors / Warnings. page is 1-based, 0 for the document. */
 int dc_doc_error(dc_document *doc, int page, const char *code, const char *fmt, ...)
     DC_PRINTF(4, 5);
-int dc_doc_warn(dc_document *doc, int page, const char *code, const char *fmt, ...)
-    DC_PRINTF(4, 5);
+int dc_doc_warn(dc_document *doc, int page, const char *code, const char *fmt, ...) DC_PRINTF(4, 5);
 int dc_doc_refuse(dc_document *doc,
                   const char *type,
                   const char *reason,

@@ -7,7 +7,10 @@
 
 #include "ocr.h"
 
-static int init_doc(dc_document **out, const void *data, size_t len, const char *name,
+static int init_doc(dc_document **out,
+                    const void *data,
+                    size_t len,
+                    const char *name,
                     const dc_extract_options *opts)
 {
     static const dc_extract_options defaults = DC_EXTRACT_OPTIONS_INIT;
@@ -68,8 +71,13 @@ static int route(dc_document *doc, const void *data, size_t len, const dc_extrac
     }
 }
 
-static int extract_common(dc_document **out, const void *data, size_t len, const char *name,
-                          const dc_extract_options *opts, int analyze_only, int count_chars)
+static int extract_common(dc_document **out,
+                          const void *data,
+                          size_t len,
+                          const char *name,
+                          const dc_extract_options *opts,
+                          int analyze_only,
+                          int count_chars)
 {
     dc_document *doc = NULL;
     int err;
@@ -105,14 +113,21 @@ done:
     return err;
 }
 
-int dc_document_extract_mem(dc_document **out, const void *data, size_t len, const char *name,
+int dc_document_extract_mem(dc_document **out,
+                            const void *data,
+                            size_t len,
+                            const char *name,
                             const dc_extract_options *opts)
 {
     return extract_common(out, data, len, name, opts, 0, 0);
 }
 
-int dc_document_scan_mem(dc_document **out, const void *data, size_t len, const char *name,
-                         const dc_extract_options *opts, unsigned flags)
+int dc_document_scan_mem(dc_document **out,
+                         const void *data,
+                         size_t len,
+                         const char *name,
+                         const dc_extract_options *opts,
+                         unsigned flags)
 {
     dc_extract_options o;
     static const dc_extract_options defaults = DC_EXTRACT_OPTIONS_INIT;
@@ -158,9 +173,8 @@ int dc_detect_file(dc_detection *out, const char *path, size_t *bytes_out)
 
 int dc_detection_to_json(char **out, const char *path, size_t bytes, const dc_detection *det)
 {
-    json_t *j = json_pack("{s:s,s:I,s:s,s:s}", "path", path, "bytes", (json_int_t)bytes,
-                          "format", dc_format_name(det->format), "kind",
-                          det->kind ? det->kind : "unknown");
+    json_t *j = json_pack("{s:s,s:I,s:s,s:s}", "path", path, "bytes", (json_int_t)bytes, "format",
+                          dc_format_name(det->format), "kind", det->kind ? det->kind : "unknown");
     int err = DC_OK;
 
     *out = NULL;

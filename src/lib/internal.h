@@ -38,7 +38,10 @@ typedef struct {
     size_t max; /* never grows past this many bytes (excluding the NUL) */
 } dc_buf;
 
-#define DC_BUF_INIT {NULL, 0, 0, 0}
+#define DC_BUF_INIT   \
+    {                 \
+        NULL, 0, 0, 0 \
+    }
 
 void dc_buf_init(dc_buf *b, size_t max);
 /* Append; DC_ELIMIT when the cap would be passed, DC_ENOMEM. */

@@ -69,8 +69,8 @@ static int check_pages(const dc_document *doc, int async, const outlet *o)
     for (i = 0; !async && i < doc->npages; i++) {
         if (doc->pages[i].chars <= RT_PAGE_CHARS)
             continue;
-        (void)snprintf(msg, sizeof(msg), "page %zu has %zu characters, over the limit of %d",
-                       i + 1, doc->pages[i].chars, RT_PAGE_CHARS);
+        (void)snprintf(msg, sizeof(msg), "page %zu has %zu characters, over the limit of %d", i + 1,
+                       doc->pages[i].chars, RT_PAGE_CHARS);
         err = o->page_error(o->ctx, (int)i + 1, "PAGE_CHARACTERS_EXCEEDED", msg);
         if (err < 0)
             return err;
@@ -101,8 +101,8 @@ static int check(const dc_document *doc, dc_limits_profile profile, const outlet
     }
     max_pages = page_limit(doc, async);
     if (doc->npages > max_pages) {
-        (void)snprintf(msg, sizeof(msg), "document has %zu pages; the %s limit is %zu",
-                       doc->npages, name, max_pages);
+        (void)snprintf(msg, sizeof(msg), "document has %zu pages; the %s limit is %zu", doc->npages,
+                       name, max_pages);
         err = o->refuse(o->ctx, "PAGE_LIMIT_EXCEEDED", msg);
         if (err < 0)
             return err;
@@ -151,9 +151,9 @@ static int json_refuse(void *ctx, const char *detail, const char *msg)
 static int json_page_error(void *ctx, int page, const char *code, const char *msg)
 {
     json_t *v = ctx;
-    return json_array_append_new(json_object_get(v, "page_errors"),
-                                 json_pack("{s:i,s:s,s:s}", "Page", page, "code", code,
-                                           "message", msg)) < 0
+    return json_array_append_new(
+               json_object_get(v, "page_errors"),
+               json_pack("{s:i,s:s,s:s}", "Page", page, "code", code, "message", msg)) < 0
                ? dc_error_oom()
                : DC_OK;
 }

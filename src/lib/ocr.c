@@ -31,61 +31,61 @@
  * restarting the process.
  */
 #define DC_TESS_SONAME "libtesseract.so.5"
-#define DC_TESS_FUNCS(X) \
-    X(TessBaseAPIClear) \
-    X(TessBaseAPICreate) \
-    X(TessBaseAPIDelete) \
-    X(TessBaseAPIDetectOrientationScript) \
-    X(TessBaseAPIEnd) \
-    X(TessBaseAPIGetDatapath) \
-    X(TessBaseAPIGetIterator) \
-    X(TessBaseAPIGetUTF8Text) \
-    X(TessBaseAPIInit2) \
-    X(TessBaseAPIMeanTextConf) \
-    X(TessBaseAPIRecognize) \
-    X(TessBaseAPISetImage2) \
-    X(TessBaseAPISetSourceResolution) \
-    X(TessBaseAPISetVariable) \
-    X(TessDeleteText) \
-    X(TessMonitorCreate) \
-    X(TessMonitorDelete) \
-    X(TessMonitorSetDeadlineMSecs) \
-    X(TessPageIteratorBoundingBox) \
-    X(TessPageIteratorIsAtBeginningOf) \
-    X(TessResultIteratorConfidence) \
-    X(TessResultIteratorDelete) \
+#define DC_TESS_FUNCS(X)                      \
+    X(TessBaseAPIClear)                       \
+    X(TessBaseAPICreate)                      \
+    X(TessBaseAPIDelete)                      \
+    X(TessBaseAPIDetectOrientationScript)     \
+    X(TessBaseAPIEnd)                         \
+    X(TessBaseAPIGetDatapath)                 \
+    X(TessBaseAPIGetIterator)                 \
+    X(TessBaseAPIGetUTF8Text)                 \
+    X(TessBaseAPIInit2)                       \
+    X(TessBaseAPIMeanTextConf)                \
+    X(TessBaseAPIRecognize)                   \
+    X(TessBaseAPISetImage2)                   \
+    X(TessBaseAPISetSourceResolution)         \
+    X(TessBaseAPISetVariable)                 \
+    X(TessDeleteText)                         \
+    X(TessMonitorCreate)                      \
+    X(TessMonitorDelete)                      \
+    X(TessMonitorSetDeadlineMSecs)            \
+    X(TessPageIteratorBoundingBox)            \
+    X(TessPageIteratorIsAtBeginningOf)        \
+    X(TessResultIteratorConfidence)           \
+    X(TessResultIteratorDelete)               \
     X(TessResultIteratorGetPageIteratorConst) \
-    X(TessResultIteratorGetUTF8Text) \
+    X(TessResultIteratorGetUTF8Text)          \
     X(TessResultIteratorNext)
 
 #define DC_TESS_PTR(f) static __typeof__(f) *dl_##f;
 DC_TESS_FUNCS(DC_TESS_PTR)
 #undef DC_TESS_PTR
-#define TessBaseAPIClear dl_TessBaseAPIClear
-#define TessBaseAPICreate dl_TessBaseAPICreate
-#define TessBaseAPIDelete dl_TessBaseAPIDelete
-#define TessBaseAPIDetectOrientationScript dl_TessBaseAPIDetectOrientationScript
-#define TessBaseAPIEnd dl_TessBaseAPIEnd
-#define TessBaseAPIGetDatapath dl_TessBaseAPIGetDatapath
-#define TessBaseAPIGetIterator dl_TessBaseAPIGetIterator
-#define TessBaseAPIGetUTF8Text dl_TessBaseAPIGetUTF8Text
-#define TessBaseAPIInit2 dl_TessBaseAPIInit2
-#define TessBaseAPIMeanTextConf dl_TessBaseAPIMeanTextConf
-#define TessBaseAPIRecognize dl_TessBaseAPIRecognize
-#define TessBaseAPISetImage2 dl_TessBaseAPISetImage2
-#define TessBaseAPISetSourceResolution dl_TessBaseAPISetSourceResolution
-#define TessBaseAPISetVariable dl_TessBaseAPISetVariable
-#define TessDeleteText dl_TessDeleteText
-#define TessMonitorCreate dl_TessMonitorCreate
-#define TessMonitorDelete dl_TessMonitorDelete
-#define TessMonitorSetDeadlineMSecs dl_TessMonitorSetDeadlineMSecs
-#define TessPageIteratorBoundingBox dl_TessPageIteratorBoundingBox
-#define TessPageIteratorIsAtBeginningOf dl_TessPageIteratorIsAtBeginningOf
-#define TessResultIteratorConfidence dl_TessResultIteratorConfidence
-#define TessResultIteratorDelete dl_TessResultIteratorDelete
+#define TessBaseAPIClear                       dl_TessBaseAPIClear
+#define TessBaseAPICreate                      dl_TessBaseAPICreate
+#define TessBaseAPIDelete                      dl_TessBaseAPIDelete
+#define TessBaseAPIDetectOrientationScript     dl_TessBaseAPIDetectOrientationScript
+#define TessBaseAPIEnd                         dl_TessBaseAPIEnd
+#define TessBaseAPIGetDatapath                 dl_TessBaseAPIGetDatapath
+#define TessBaseAPIGetIterator                 dl_TessBaseAPIGetIterator
+#define TessBaseAPIGetUTF8Text                 dl_TessBaseAPIGetUTF8Text
+#define TessBaseAPIInit2                       dl_TessBaseAPIInit2
+#define TessBaseAPIMeanTextConf                dl_TessBaseAPIMeanTextConf
+#define TessBaseAPIRecognize                   dl_TessBaseAPIRecognize
+#define TessBaseAPISetImage2                   dl_TessBaseAPISetImage2
+#define TessBaseAPISetSourceResolution         dl_TessBaseAPISetSourceResolution
+#define TessBaseAPISetVariable                 dl_TessBaseAPISetVariable
+#define TessDeleteText                         dl_TessDeleteText
+#define TessMonitorCreate                      dl_TessMonitorCreate
+#define TessMonitorDelete                      dl_TessMonitorDelete
+#define TessMonitorSetDeadlineMSecs            dl_TessMonitorSetDeadlineMSecs
+#define TessPageIteratorBoundingBox            dl_TessPageIteratorBoundingBox
+#define TessPageIteratorIsAtBeginningOf        dl_TessPageIteratorIsAtBeginningOf
+#define TessResultIteratorConfidence           dl_TessResultIteratorConfidence
+#define TessResultIteratorDelete               dl_TessResultIteratorDelete
 #define TessResultIteratorGetPageIteratorConst dl_TessResultIteratorGetPageIteratorConst
-#define TessResultIteratorGetUTF8Text dl_TessResultIteratorGetUTF8Text
-#define TessResultIteratorNext dl_TessResultIteratorNext
+#define TessResultIteratorGetUTF8Text          dl_TessResultIteratorGetUTF8Text
+#define TessResultIteratorNext                 dl_TessResultIteratorNext
 
 static void *tess_lib;
 static char tess_error[256];
@@ -115,12 +115,12 @@ static void load_tesseract(void)
                        dlerror());
         return;
     }
-#define DC_TESS_LOAD(f)                                                                            \
-    sym = dlsym(tess_lib, #f);                                                                     \
-    if (!sym) {                                                                                    \
-        (void)snprintf(tess_error, sizeof(tess_error), "%s has no %s", DC_TESS_SONAME, #f);       \
-        return;                                                                                    \
-    }                                                                                              \
+#define DC_TESS_LOAD(f)                                                                     \
+    sym = dlsym(tess_lib, #f);                                                              \
+    if (!sym) {                                                                             \
+        (void)snprintf(tess_error, sizeof(tess_error), "%s has no %s", DC_TESS_SONAME, #f); \
+        return;                                                                             \
+    }                                                                                       \
     memcpy(&dl_##f, &sym, sizeof(sym));
     DC_TESS_FUNCS(DC_TESS_LOAD)
 #undef DC_TESS_LOAD

@@ -8,10 +8,10 @@
 #include "doc.h"
 
 /* json_object_set_new on a fresh object only fails on OOM; collect that. */
-#define SET(obj, key, val)                                                                         \
-    do {                                                                                           \
-        if (json_object_set_new((obj), (key), (val)) < 0)                                          \
-            ok = 0;                                                                                \
+#define SET(obj, key, val)                                \
+    do {                                                  \
+        if (json_object_set_new((obj), (key), (val)) < 0) \
+            ok = 0;                                       \
     } while (0)
 
 static const char *limits_name(dc_limits_profile p)
@@ -50,9 +50,8 @@ static json_t *config_json(const dc_document *doc)
             SET(given, "FeatureTypes", features_json(c));
     }
     SET(eff, "DocumentReadAction",
-        json_string(dc_read_action_name(c->action != DC_READ_ACTION_UNSET
-                                            ? c->action
-                                            : DC_READ_ACTION_DETECT_DOCUMENT_TEXT)));
+        json_string(dc_read_action_name(
+            c->action != DC_READ_ACTION_UNSET ? c->action : DC_READ_ACTION_DETECT_DOCUMENT_TEXT)));
     SET(eff, "DocumentReadMode", json_string(dc_read_mode_name(dc_config_effective_mode(c))));
     SET(eff, "FeatureTypes", features_json(c));
     SET(o, "DocumentReaderConfig", given);
@@ -160,12 +159,10 @@ static json_t *metadata_json(const dc_document *doc, json_t **types_out)
     int ok = md && chars && types;
 
     for (i = 0; ok && i < doc->npages; i++) {
-        if (json_array_append_new(chars, json_pack("{s:I,s:I}", "Page", (json_int_t)i + 1,
-                                                   "Count", (json_int_t)doc->pages[i].chars)) <
-                0 ||
-            json_array_append_new(types,
-                                  json_pack("{s:I,s:s}", "Page", (json_int_t)i + 1, "Type",
-                                            dc_doctype_name(doc->pages[i].type))) < 0)
+        if (json_array_append_new(chars, json_pack("{s:I,s:I}", "Page", (json_int_t)i + 1, "Count",
+                                                   (json_int_t)doc->pages[i].chars)) < 0 ||
+            json_array_append_new(types, json_pack("{s:I,s:s}", "Page", (json_int_t)i + 1, "Type",
+                                                   dc_doctype_name(doc->pages[i].type))) < 0)
             ok = 0;
     }
     if (ok) {
@@ -296,8 +293,8 @@ static const char *code_name(int code)
     }
 }
 
-int dc_error_record_to_json(char **out, const char *path, int code, const char *message,
-                            unsigned flags)
+int dc_error_record_to_json(
+    char **out, const char *path, int code, const char *message, unsigned flags)
 {
     json_t *j = json_pack("{s:s,s:{s:s?},s:{s:s,s:s}}", "docclass_version", DC_VERSION_STRING,
                           "input", "path", path, "error", "code", code_name(code), "message",

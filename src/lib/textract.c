@@ -19,8 +19,8 @@
 static int is_analyze_block(const char *type)
 {
     static const char *const analyze[] = {
-        "TABLE",  "CELL",         "MERGED_CELL", "KEY_VALUE_SET", "SELECTION_ELEMENT",
-        "QUERY",  "QUERY_RESULT", "SIGNATURE",   "TABLE_TITLE",   "TABLE_FOOTER",
+        "TABLE", "CELL",         "MERGED_CELL", "KEY_VALUE_SET", "SELECTION_ELEMENT",
+        "QUERY", "QUERY_RESULT", "SIGNATURE",   "TABLE_TITLE",   "TABLE_FOOTER",
     };
     size_t i;
 
@@ -190,8 +190,8 @@ int dc_textract_extract(dc_document *doc, const void *data, size_t len)
     int err = DC_OK;
 
     if (!root) {
-        err = dc_error_set(DC_ECORRUPT, "line %d, column %d: %s", jerr.line, jerr.column,
-                           jerr.text);
+        err =
+            dc_error_set(DC_ECORRUPT, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
         goto done;
     }
     blocks = json_object_get(root, "Blocks");
@@ -223,7 +223,7 @@ int dc_textract_extract(dc_document *doc, const void *data, size_t len)
     }
     err = dc_doc_info_set(doc, "textract_operation",
                           json_string(kind == DC_TEXTRACT_ANALYZE_DOCUMENT ? "AnalyzeDocument"
-                                                                          : "DetectDocumentText"));
+                                                                           : "DetectDocumentText"));
     if (err >= 0)
         err = emit_pages(doc, blocks, pages,
                          kind == DC_TEXTRACT_ANALYZE_DOCUMENT

@@ -16,21 +16,21 @@
 #include "internal.h"
 
 /* Assert success, printing the library's message when not. */
-#define assert_dc_ok(expr)                                                                         \
-    do {                                                                                           \
-        int rc_ = (expr);                                                                          \
-        if (rc_ < 0)                                                                               \
-            fail_msg("%s failed: %d: %s", #expr, rc_, dc_error_last()->message);                   \
+#define assert_dc_ok(expr)                                                       \
+    do {                                                                         \
+        int rc_ = (expr);                                                        \
+        if (rc_ < 0)                                                             \
+            fail_msg("%s failed: %d: %s", #expr, rc_, dc_error_last()->message); \
     } while (0)
 
 /* Assert failure with a given code and a non-empty message. */
-#define assert_dc_fail(expr, code)                                                                 \
-    do {                                                                                           \
-        int rc_ = (expr);                                                                          \
-        if (rc_ != (code))                                                                         \
-            fail_msg("%s returned %d, expected %d (%s)", #expr, rc_, (code),                       \
-                     dc_error_last()->message);                                                    \
-        assert_true(dc_error_last()->message[0] != '\0');                                          \
+#define assert_dc_fail(expr, code)                                           \
+    do {                                                                     \
+        int rc_ = (expr);                                                    \
+        if (rc_ != (code))                                                   \
+            fail_msg("%s returned %d, expected %d (%s)", #expr, rc_, (code), \
+                     dc_error_last()->message);                              \
+        assert_true(dc_error_last()->message[0] != '\0');                    \
     } while (0)
 
 /* Path of a file in the source tree: DC_SOURCE_DIR/rel. Static buffer per call site. */

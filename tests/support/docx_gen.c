@@ -23,7 +23,6 @@
     "xmlns:m=\"http://schemas.openxmlformats.org/officeDocument/2006/math\" "              \
     "mc:Ignorable=\"wps\""
 
-
 /* A Word package: the main part's name (default word/document.xml), the
  * inner XML of w:body (or raw_main: the whole part), the inner XML of the
  * related parts (NULL: absent), docProps/app.xml <Pages> (0: no app.xml),

@@ -124,7 +124,8 @@ static int gen_tree(const char *dir)
     for (i = 0; i < sizeof(tree) / sizeof(tree[0]); i++) {
         int rc;
         (void)snprintf(path, sizeof(path), "%s/%s", dir, tree[i].name);
-        rc = tree[i].kinds ? dc_pdf_gen_pages(path, tree[i].kinds) : special(dir, tree[i].name, path);
+        rc = tree[i].kinds ? dc_pdf_gen_pages(path, tree[i].kinds)
+                           : special(dir, tree[i].name, path);
         if (rc < 0) {
             (void)fprintf(stderr, "dc_samplegen: %s: cannot write\n", path);
             (void)fclose(exp);

@@ -4,8 +4,8 @@
 #include "dc_test.h"
 #include "doc.h"
 
-static dc_document *extract(const char *text, size_t len, dc_limits_profile limits,
-                            const dc_reader_config *cfg)
+static dc_document *
+extract(const char *text, size_t len, dc_limits_profile limits, const dc_reader_config *cfg)
 {
     dc_extract_options o = DC_EXTRACT_OPTIONS_INIT;
     dc_document *doc = NULL;
@@ -125,8 +125,8 @@ static void config_is_ignored_with_warning(void **state)
 static void json_result_has_stable_shape(void **state)
 {
     static const char *const keys[] = {
-        "docclass_version", "input",    "config",   "admission", "DocumentMetadata",
-        "DocumentType",     "Errors",   "Warnings", "pages",
+        "docclass_version", "input",  "config",   "admission", "DocumentMetadata",
+        "DocumentType",     "Errors", "Warnings", "pages",
     };
     dc_document *doc = extract("hello world", 11, DC_LIMITS_REALTIME, NULL);
     char *out = NULL;
@@ -146,21 +146,19 @@ static void json_result_has_stable_shape(void **state)
         i++;
     }
     assert_int_equal(i, sizeof(keys) / sizeof(keys[0]));
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "DocumentMetadata"),
-                                                        "Pages")),
-                     1);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(j, "DocumentMetadata"), "Pages")), 1);
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(j, "DocumentType"), 0), "Type")),
                         "PLAIN_TEXT");
-    assert_int_equal(json_integer_value(json_object_get(
-                         json_array_get(json_object_get(json_object_get(j, "DocumentMetadata"),
-                                                        "ExtractedCharacters"),
-                                        0),
-                         "Count")),
-                     11);
-    assert_string_equal(
-        json_string_value(json_object_get(json_object_get(j, "input"), "sha256")),
-        "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9");
+    assert_int_equal(
+        json_integer_value(json_object_get(
+            json_array_get(
+                json_object_get(json_object_get(j, "DocumentMetadata"), "ExtractedCharacters"), 0),
+            "Count")),
+        11);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(j, "input"), "sha256")),
+                        "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9");
     json_decref(j);
     dc_free(out);
     /* compact rendering is one line */

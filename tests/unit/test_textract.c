@@ -2,14 +2,21 @@
 #include "dc_test.h"
 #include "doc.h"
 
-#define BLK(id, type, page, text)                                                                  \
+#define BLK(id, type, page, text) \
     "{\"Id\":\"" id "\",\"BlockType\":\"" type "\",\"Page\":" #page ",\"Text\":\"" text "\"}"
 
 static const char two_pages[] =
     "{\"DocumentMetadata\":{\"Pages\":2},\"Blocks\":["
-    "{\"Id\":\"p1\",\"BlockType\":\"PAGE\",\"Page\":1}," BLK("l1", "LINE", 1, "First line") ","
-    BLK("w1", "WORD", 1, "First") "," BLK("l2", "LINE", 1, "Second line") ","
-    "{\"Id\":\"p2\",\"BlockType\":\"PAGE\",\"Page\":2}," BLK("l3", "LINE", 2, "Page two") "]}";
+    "{\"Id\":\"p1\",\"BlockType\":\"PAGE\",\"Page\":1}," BLK("l1", "LINE", 1, "First line") "," BLK(
+        "w1",
+        "WORD",
+        1,
+        "First") "," BLK("l2",
+                         "LINE",
+                         1,
+                         "Second line") ","
+                                        "{\"Id\":\"p2\",\"BlockType\":\"PAGE\",\"Page\":2}," BLK(
+                                            "l3", "LINE", 2, "Page two") "]}";
 
 static dc_document *run(const char *json, dc_limits_profile limits)
 {
@@ -41,7 +48,8 @@ static void probe_table(void **state)
         {"{\"blocks\":[]}", 0, DC_TEXTRACT_NONE},
         {"[{\"Blocks\":[]}]", 0, DC_TEXTRACT_NONE},
         {"{\"Blocks\":[", 0, DC_TEXTRACT_NONE},
-        {"{\"Blocks\":[],\"Blocks\":[]}", 0, DC_TEXTRACT_NONE}, /* duplicate keys: not JSON we trust */
+        {"{\"Blocks\":[],\"Blocks\":[]}", 0,
+         DC_TEXTRACT_NONE}, /* duplicate keys: not JSON we trust */
     };
     size_t i;
     (void)state;

@@ -57,17 +57,17 @@ static void utf8_validation_table(void **state)
         {"", 0, 1, 0},
         {"plain ascii", 11, 1, 0},
         {"caf\xC3\xA9", 5, 1, 0},
-        {"\xE2\x82\xAC", 3, 1, 0},          /* euro sign */
-        {"\xF0\x9F\x98\x80", 4, 1, 0},      /* emoji, 4 bytes */
-        {"\xEF\xBB\xBFhi", 5, 1, 0},        /* BOM */
-        {"ab\x80", 3, 0, 2},                /* lone continuation byte */
-        {"\xC0\xAF", 2, 0, 0},              /* overlong '/' */
-        {"\xE0\x80\xAF", 3, 0, 0},          /* overlong 3-byte */
-        {"\xED\xA0\x80", 3, 0, 0},          /* surrogate U+D800 */
-        {"\xF4\x90\x80\x80", 4, 0, 0},      /* beyond U+10FFFF */
-        {"ok\xE2\x82", 4, 0, 2},            /* truncated at the end */
-        {"\xF5\x80\x80\x80", 4, 0, 0},      /* invalid lead byte */
-        {"a\xC3(", 3, 0, 1},                /* bad continuation */
+        {"\xE2\x82\xAC", 3, 1, 0},     /* euro sign */
+        {"\xF0\x9F\x98\x80", 4, 1, 0}, /* emoji, 4 bytes */
+        {"\xEF\xBB\xBFhi", 5, 1, 0},   /* BOM */
+        {"ab\x80", 3, 0, 2},           /* lone continuation byte */
+        {"\xC0\xAF", 2, 0, 0},         /* overlong '/' */
+        {"\xE0\x80\xAF", 3, 0, 0},     /* overlong 3-byte */
+        {"\xED\xA0\x80", 3, 0, 0},     /* surrogate U+D800 */
+        {"\xF4\x90\x80\x80", 4, 0, 0}, /* beyond U+10FFFF */
+        {"ok\xE2\x82", 4, 0, 2},       /* truncated at the end */
+        {"\xF5\x80\x80\x80", 4, 0, 0}, /* invalid lead byte */
+        {"a\xC3(", 3, 0, 1},           /* bad continuation */
     };
     size_t i;
     (void)state;
