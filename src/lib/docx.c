@@ -820,7 +820,7 @@ static int put_notes(docx_ctx *c, dc_buf *page, int kind, size_t from, size_t to
         for (j = 0; j < c->w.notes.n; j++)
             if (notes[j].kind == kind && notes[j].id == refs[i].id)
                 break;
-        if (j < c->w.notes.n)
+        if (j < c->w.notes.n && c->notes.ptr) /* no arithmetic on an empty buffer's NULL */
             err = put_block(page, c->notes.ptr + notes[j].start, notes[j].end - notes[j].start);
     }
     return err;
@@ -833,7 +833,7 @@ static int build_page(docx_ctx *c, dc_buf *page, size_t i, size_t from, size_t t
 
     if (i == 0)
         err = put_block(page, c->hdr.ptr, c->hdr.len);
-    if (err >= 0)
+    if (err >= 0 && c->body.ptr) /* NULL when the body has no text (empty document) */
         err = put_block(page, c->body.ptr + from, to - from);
     dc_buf_rtrim(page, " \t\n");
     if (err >= 0)
