@@ -21,6 +21,9 @@
 #define AKID   "AKIDEXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 
+#define BODY_MAX    65536
+#define HEADERS_MAX 8192
+
 static const int statuses[] = {200, 200, 200, 200, 400, 403, 404, 413, 429, 500, 503, 302};
 
 static dc_fx *fx;
@@ -101,13 +104,20 @@ static void render(const dc_classification *c)
         dc_free(out);
 }
 
+/* The reply's strings live in static storage: the fixture keeps only the
+ * pointers, and its thread may still be writing a reply to a connection
+ * the client has given up on (say, after a malformed header) when the
+ * next input starts. Overwritten in place, never freed. */
+static char reply_body[BODY_MAX + 1];
+static char reply_headers[HEADERS_MAX + 1];
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *p = (const char *)data, *end = p + size, *split;
     dc_buf hdrs = DC_BUF_INIT, line = DC_BUF_INIT;
     dc_classification *c = NULL;
     dc_fx_reply reply;
-    char *body = NULL;
+    size_t n;
 
     if (size < 1)
         return 0;
@@ -116,16 +126,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     reply.status = statuses[data[0] % (sizeof(statuses) / sizeof(statuses[0]))];
     p++;
     split = find_blank_line(p, end);
-    dc_buf_init(&hdrs, 8192);
+    dc_buf_init(&hdrs, HEADERS_MAX);
     if (split) {
         header_block(&hdrs, p, split);
         p = split + 2;
     }
-    body = strndup(p, (size_t)(end - p));
-    if (!body)
-        goto done;
-    reply.headers = hdrs.ptr;
-    reply.body = body;
+    n = hdrs.len;
+    memcpy(reply_headers, hdrs.ptr ? hdrs.ptr : "", n);
+    reply_headers[n] = '\0';
+    n = strnlen(p, (size_t)(end - p));
+    n = n < BODY_MAX ? n : BODY_MAX;
+    memcpy(reply_body, p, n);
+    reply_body[n] = '\0';
+    reply.headers = reply_headers;
+    reply.body = reply_body;
     dc_fx_script(fx, &reply, 1);
     dc_fx_reset(fx);
     if (dc_classify_text(&c, sender, "fuzz", 4, NULL) >= 0)
@@ -133,10 +147,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     dc_classification_free(c);
     dc_buf_init(&line, 1024);
     (void)dc_send__error_line(&line, reply.status, p, (size_t)(end - p),
-                              hdrs.ptr ? "Throttling:http://x/" : NULL, "req-1");
-done:
+                              hdrs.len ? "Throttling:http://x/" : NULL, "req-1");
     dc_buf_dispose(&line);
     dc_buf_dispose(&hdrs);
-    free(body);
     return 0;
 }
