@@ -46,6 +46,9 @@ int cli_exit_code(int dc_code);
 /* The worse of two exit codes (first failure wins, refusals last). */
 int cli_exit_merge(int current, int next);
 
+/* A number in [lo, hi] (the whole string, not NaN): 0, or -1. */
+int cli_parse_num(const char *s, double lo, double hi, double *out);
+
 /* Write all of s to f; returns 0 or -1. */
 int cli_write(FILE *f, const char *s, size_t len);
 

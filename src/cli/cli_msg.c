@@ -1,6 +1,7 @@
 /*
  * One-line messages on stderr and the exit-code map.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -105,4 +106,15 @@ int cli_exit_merge(int current, int next)
 int cli_write(FILE *f, const char *s, size_t len)
 {
     return fwrite(s, 1, len, f) == len ? 0 : -1;
+}
+
+int cli_parse_num(const char *s, double lo, double hi, double *out)
+{
+    char *end = NULL;
+    double v = strtod(s, &end);
+
+    if (!*s || *end || v != v || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
 }

@@ -86,20 +86,9 @@ static void print_help(void)
         "3 config or credentials; 4 input unreadable; 5 unsupported document.\n");
 }
 
-static int parse_num(const char *s, double lo, double hi, double *out)
-{
-    char *end = NULL;
-    double v = strtod(s, &end);
-
-    if (!*s || *end || v != v || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int number_option(const char *name, double lo, double hi, double *out)
 {
-    if (parse_num(optarg, lo, hi, out) < 0)
+    if (cli_parse_num(optarg, lo, hi, out) < 0)
         return cli_usage(CMD, "%s: '%s' is not a number from %g to %g", name, optarg, lo, hi);
     return -1;
 }
@@ -279,7 +268,7 @@ static double env_seconds(const char *name, double fallback)
     const char *v = getenv(name);
     double d;
 
-    return v && parse_num(v, 0, 3600, &d) == 0 ? d : fallback;
+    return v && cli_parse_num(v, 0, 3600, &d) == 0 ? d : fallback;
 }
 
 typedef struct {

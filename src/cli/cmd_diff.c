@@ -68,36 +68,23 @@ static void print_help(void)
         "5 unsupported or damaged document or result file; 6 extraction failed.\n");
 }
 
-static int parse_num(const char *s, double lo, double hi, double *out)
-{
-    char *end = NULL;
-    double v;
-
-    errno = 0;
-    v = strtod(s, &end);
-    if (!*s || *end || errno || v != v || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int parse_value(diff_args *a, int c)
 {
     double v = 0;
 
     switch (c) {
     case OPT_MAX_CER:
-        if (parse_num(optarg, 0, 1e9, &v) < 0)
+        if (cli_parse_num(optarg, 0, 1e9, &v) < 0)
             return cli_usage("diff", "--max-cer: '%s' is not a number >= 0", optarg);
         a->max_cer = v;
         break;
     case OPT_DPI:
-        if (parse_num(optarg, 30, 1200, &v) < 0)
+        if (cli_parse_num(optarg, 30, 1200, &v) < 0)
             return cli_usage("diff", "--dpi: '%s' is not a number from 30 to 1200", optarg);
         a->opts.dpi = (int)v;
         break;
     case 'j':
-        if (parse_num(optarg, 1, 256, &v) < 0)
+        if (cli_parse_num(optarg, 1, 256, &v) < 0)
             return cli_usage("diff", "--jobs: '%s' is not a number from 1 to 256", optarg);
         a->opts.jobs = (int)v;
         break;

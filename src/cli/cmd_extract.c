@@ -152,23 +152,10 @@ static int parse_parts(const char *list, unsigned *out)
     *out = flags;
     return 0;
 }
-
-/* Parse a number in [lo, hi]; returns 0 or -1. */
-static int parse_num(const char *s, double lo, double hi, double *out)
-{
-    char *end = NULL;
-    double v = strtod(s, &end);
-
-    if (!*s || *end || v != v || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 #define NUM_OPT(name, lo, hi, dst, conv)                                                          \
     do {                                                                                          \
         double v_;                                                                                \
-        if (parse_num(optarg, (lo), (hi), &v_) < 0)                                               \
+        if (cli_parse_num(optarg, (lo), (hi), &v_) < 0)                                           \
             return cli_usage("extract", "%s: '%s' is not a number from %g to %g", (name), optarg, \
                              (double)(lo), (double)(hi));                                         \
         (dst) = conv(v_);                                                                         \

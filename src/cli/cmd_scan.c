@@ -90,17 +90,6 @@ static void print_help(void)
 
 /* ------------------------------------------------------------ options */
 
-static int parse_num(const char *s, double lo, double hi, double *out)
-{
-    char *end = NULL;
-    double v = strtod(s, &end);
-
-    if (!*s || *end || v != v || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int shard_index_from_env(unsigned long *out)
 {
     static const char *const vars[] = {"AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX",
@@ -167,21 +156,21 @@ static int parse_value_option(scan_args *a, int c)
 
     switch (c) {
     case 'j':
-        if (parse_num(optarg, 1, 256, &v) < 0)
+        if (cli_parse_num(optarg, 1, 256, &v) < 0)
             return cli_usage("scan", "--jobs: '%s' is not a number from 1 to 256", optarg);
         a->jobs = (int)v;
         break;
     case OPT_TIMEOUT:
-        if (parse_num(optarg, 0, 864000, &a->limits.timeout) < 0)
+        if (cli_parse_num(optarg, 0, 864000, &a->limits.timeout) < 0)
             return cli_usage("scan", "--timeout: '%s' is not a number of seconds", optarg);
         break;
     case OPT_MAX_MEMORY:
-        if (parse_num(optarg, 0, 1048576, &v) < 0)
+        if (cli_parse_num(optarg, 0, 1048576, &v) < 0)
             return cli_usage("scan", "--max-memory: '%s' is not a number of MB", optarg);
         a->limits.max_memory = (size_t)v << 20;
         break;
     case OPT_DPI:
-        if (parse_num(optarg, 30, 1200, &v) < 0)
+        if (cli_parse_num(optarg, 30, 1200, &v) < 0)
             return cli_usage("scan", "--dpi: '%s' is not a number from 30 to 1200", optarg);
         a->opts.dpi = (int)v;
         break;
@@ -432,13 +421,6 @@ typedef struct {
     int show_progress;
     int failed; /* output could not be written */
 } scan_state;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void key_of(char *buf, size_t sz, const char *path, long long size, long long mtime)
 {
@@ -867,7 +849,7 @@ static int job_fn(void *payload, const char *job, char **out, size_t *len)
 
 static void progress(scan_state *st, int final)
 {
-    double t = now();
+    double t = cli_now();
     double el = t - st->t0;
     size_t files, pages;
     double fps, pps;
@@ -1110,7 +1092,7 @@ static int run_scan(scan_args *a, int npaths, char **paths)
         rc = cli_error(CLI_EXIT_ERROR, "scan", "out of memory");
         goto done;
     }
-    st.t0 = now();
+    st.t0 = cli_now();
     for (i = 0; i < npaths; i++) {
         struct stat sb;
         if (stat(paths[i], &sb) < 0) {

@@ -46,29 +46,6 @@ struct cli_pool {
     size_t njobs, cap, next;
 };
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static size_t rss_of(pid_t pid)
-{
-    char path[64];
-    unsigned long size = 0, resident = 0;
-    FILE *f;
-
-    (void)snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
-    f = fopen(path, "r");
-    if (!f)
-        return 0;
-    if (fscanf(f, "%lu %lu", &size, &resident) != 2)
-        resident = 0;
-    (void)fclose(f);
-    return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
-}
-
 static int read_full(int fd, void *p, size_t n)
 {
     char *c = p;
@@ -265,7 +242,7 @@ static int dispatch(cli_pool *p, int i)
         return -1;
     w->busy = 1;
     w->job = p->next++;
-    w->start = now();
+    w->start = cli_now();
     w->peak = 0;
     return 0;
 }
@@ -350,18 +327,18 @@ static int tend(cli_pool *p, int i, short revents, cli_result_fn on_result, void
         rc = on_result(ctx, w->job, status, w->buf + 8, len, "");
         w->len = 0;
         if (w->done >= RECYCLE_JOBS ||
-            (p->lim.max_memory && rss_of(w->pid) > p->lim.max_memory / 2))
+            (p->lim.max_memory && cli_rss_of(w->pid) > p->lim.max_memory / 2))
             (void)reap(w, 1);
         return rc;
     }
-    rss = rss_of(w->pid);
+    rss = cli_rss_of(w->pid);
     if (rss > w->peak)
         w->peak = rss;
     if (r < 0)
         hit = DC_ECRASH;
     else if (p->lim.max_memory && rss > p->lim.max_memory)
         hit = DC_EMEMORY;
-    else if (p->lim.timeout > 0 && now() - w->start > p->lim.timeout)
+    else if (p->lim.timeout > 0 && cli_now() - w->start > p->lim.timeout)
         hit = DC_ETIMEOUT;
     if (!hit)
         return 0;

@@ -19,7 +19,7 @@
 
 #define POLL_MS 20
 
-static double now(void)
+double cli_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -27,7 +27,7 @@ static double now(void)
 }
 
 /* Resident set size of pid in bytes, or 0 when unknown. */
-static size_t rss_of(pid_t pid)
+size_t cli_rss_of(pid_t pid)
 {
     char path[64];
     unsigned long size = 0, resident = 0;
@@ -98,7 +98,7 @@ static int drain(int fd, collect *c)
 /* Watch the child until its pipe closes or a limit is hit. */
 static int watch(pid_t pid, int fd, const cli_limits *lim, collect *c, size_t *peak)
 {
-    double deadline = lim->timeout > 0 ? now() + lim->timeout : 0;
+    double deadline = lim->timeout > 0 ? cli_now() + lim->timeout : 0;
     struct pollfd pfd = {fd, POLLIN, 0};
 
     for (;;) {
@@ -113,12 +113,12 @@ static int watch(pid_t pid, int fd, const cli_limits *lim, collect *c, size_t *p
         } else if (r < 0 && errno != EINTR) {
             return DC_ERROR;
         }
-        rss = rss_of(pid);
+        rss = cli_rss_of(pid);
         if (rss > *peak)
             *peak = rss;
         if (lim->max_memory && rss > lim->max_memory)
             return DC_EMEMORY;
-        if (deadline && now() > deadline)
+        if (deadline && cli_now() > deadline)
             return DC_ETIMEOUT;
     }
 }

@@ -23,6 +23,13 @@ typedef struct {
     size_t max_memory; /* bytes of resident memory; 0: none */
 } cli_limits;
 
+#include <sys/types.h>
+
+/* Monotonic seconds. */
+double cli_now(void);
+/* Resident set size of pid in bytes (from /proc), 0 when unknown. */
+size_t cli_rss_of(pid_t pid);
+
 /* Work run in the child: write the result to fd, return an exit code 0-127. */
 typedef int (*cli_work_fn)(void *payload, int fd);
 
