@@ -848,18 +848,19 @@ static int run_ocr(pdf_ctx *c, dc_ocr_result **results_out)
     return dc_ocr_pages(*results_out, c->nocr, render_for_ocr, c, &oo);
 }
 
-static int merge_ocr_info(pdf_plan *p, dc_ocr_result *r)
+/* The OCR page record as for images ({"ocr": {..., "lines": [...]}}) and the
+ * OCR stage's warnings (e.g. DOCCLASS_TABLES_APPROXIMATED) for page i. */
+static int merge_ocr_info(pdf_ctx *c, size_t i, pdf_plan *p, dc_ocr_result *r)
 {
-    if (r->info && json_object_update(p->info, r->info) < 0)
-        return dc_error_oom();
-    if (r->words && json_object_set(p->info, "words", r->words) < 0)
-        return dc_error_oom();
-    return json_object_set_new(p->info, "ocr",
-                               json_pack("{s:f,s:f,s:i,s:f,s:i}", "mean_conf", r->mean_conf,
-                                         "seconds", r->seconds, "rotation", r->rotation, "skew",
-                                         r->skew, "dpi", p->dpi)) < 0
-               ? dc_error_oom()
-               : DC_OK;
+    json_t *info = NULL;
+    int err = dc_ocr_emit_warnings(c->doc, (int)i + 1, r);
+
+    if (err >= 0)
+        err = dc_ocr_page_info(&info, r);
+    if (err >= 0 && json_object_update(p->info, info) < 0)
+        err = dc_error_oom();
+    json_decref(info);
+    return err;
 }
 
 static const char *mode_name(const pdf_ctx *c)
@@ -885,7 +886,7 @@ static int add_ocr_page(pdf_ctx *c, size_t i, dc_ocr_result *r)
         err = dc_doc_error(c->doc, (int)i + 1, r->errcode[0] ? r->errcode : "TEXTRACT_BAD_PAGE",
                            "%s", r->errmsg[0] ? r->errmsg : "OCR failed");
     } else {
-        err = merge_ocr_info(p, r);
+        err = merge_ocr_info(c, i, p, r);
         text = r->text;
         len = r->len;
         r->text = NULL;
