@@ -777,6 +777,26 @@ done:
 
 /* ---------------------------------------------------------------- OCR */
 
+/* A rendered RGB24 surface as 8-bit grey pixels (out->px malloc'd). */
+static int surface_to_gray(dc_gray *out, cairo_surface_t *img)
+{
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    size_t stride = (size_t)cairo_image_surface_get_stride(img);
+
+    out->width = cairo_image_surface_get_width(img);
+    out->height = cairo_image_surface_get_height(img);
+    out->stride = out->width;
+    out->px = malloc((size_t)out->width * (size_t)out->height);
+    if (!out->px)
+        return dc_error_oom();
+    for (int y = 0; y < out->height; y++) {
+        const uint32_t *row = (const uint32_t *)(const void *)(data + (size_t)y * stride);
+        for (int x = 0; x < out->width; x++)
+            out->px[(size_t)y * (size_t)out->width + (size_t)x] = grey_of(row[x]);
+    }
+    return DC_OK;
+}
+
 /* dc_render_fn: the i-th OCR page as an 8-bit grey image on white. */
 static int render_for_ocr(void *payload, size_t i, dc_gray *out)
 {
@@ -795,23 +815,8 @@ static int render_for_ocr(void *payload, size_t i, dc_gray *out)
         err = dc_error_set(DC_ELIMIT, "page %zu cannot be rendered at %d dpi", pi + 1, p->dpi);
         goto done;
     }
-    out->width = cairo_image_surface_get_width(img);
-    out->height = cairo_image_surface_get_height(img);
-    out->stride = out->width;
+    err = surface_to_gray(out, img);
     out->dpi = p->dpi;
-    out->px = malloc((size_t)out->width * (size_t)out->height);
-    if (!out->px) {
-        err = dc_error_oom();
-        goto done;
-    }
-    for (int y = 0; y < out->height; y++) {
-        const uint32_t *row =
-            (const uint32_t *)(const void *)(cairo_image_surface_get_data(img) +
-                                             (size_t)y *
-                                                 (size_t)cairo_image_surface_get_stride(img));
-        for (int x = 0; x < out->width; x++)
-            out->px[(size_t)y * (size_t)out->width + (size_t)x] = grey_of(row[x]);
-    }
 done:
     cairo_surface_destroy(img);
     g_object_unref(page);
@@ -1120,22 +1125,7 @@ int dc_pdf_render_gray(
         err = dc_error_set(DC_ELIMIT, "page %zu cannot be rendered", page + 1);
         goto done;
     }
-    out->width = cairo_image_surface_get_width(img);
-    out->height = cairo_image_surface_get_height(img);
-    out->stride = out->width;
-    out->px = malloc((size_t)out->width * (size_t)out->height);
-    if (!out->px) {
-        err = dc_error_oom();
-        goto done;
-    }
-    for (int y = 0; y < out->height; y++) {
-        const uint32_t *row =
-            (const uint32_t *)(const void *)(cairo_image_surface_get_data(img) +
-                                             (size_t)y *
-                                                 (size_t)cairo_image_surface_get_stride(img));
-        for (int x = 0; x < out->width; x++)
-            out->px[(size_t)y * (size_t)out->width + (size_t)x] = grey_of(row[x]);
-    }
+    err = surface_to_gray(out, img);
 done:
     cairo_surface_destroy(img);
     if (pg)
