@@ -379,20 +379,12 @@ static int work_fn(void *payload, int fd)
 {
     work *w = payload;
     dc_buf_t rec = {NULL, 0, 0};
-    size_t off = 0;
     int rc;
 
     cli_fault_hook(w->path);
     rc = produce(w->a, w->path, &rec);
-
-    while (off < rec.len) {
-        ssize_t n = write(fd, rec.ptr + off, rec.len - off);
-        if (n <= 0) {
-            rc = CLI_EXIT_ERROR;
-            break;
-        }
-        off += (size_t)n;
-    }
+    if (rec.len && cli_write_fd(fd, rec.ptr, rec.len) < 0)
+        rc = CLI_EXIT_ERROR;
     free(rec.ptr);
     return rc;
 }

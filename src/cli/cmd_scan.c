@@ -454,20 +454,6 @@ static int in_shard(const scan_args *a, const char *path)
     return a->shard_n == 0 || fnv1a(path) % a->shard_n == a->shard_i;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Append one record as one write, so a killed scan leaves whole lines. */
 static void put_record(scan_state *st, const char *data, size_t len)
 {
@@ -481,7 +467,7 @@ static void put_record(scan_state *st, const char *data, size_t len)
     memcpy(line, data, len);
     line[len] = '\n';
     line[len + 1] = '\0';
-    if ((!a->select || a->output) && write_all(st->out_fd, line, len + 1) < 0)
+    if ((!a->select || a->output) && cli_write_fd(st->out_fd, line, len + 1) < 0)
         st->failed = 1;
     line[len] = '\0';
     (void)dc_scan_summary_add(st->sum, line);

@@ -61,21 +61,6 @@ static int read_full(int fd, void *p, size_t n)
     return 0;
 }
 
-static int write_full(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n) {
-        ssize_t r = write(fd, c, n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        c += r;
-        n -= (size_t)r;
-    }
-    return 0;
-}
-
 /* The worker's life: read a job, run it, send the result, until EOF. */
 static void worker_main(cli_pool *p, int in, int out)
 {
@@ -94,7 +79,7 @@ static void worker_main(cli_pool *p, int in, int out)
         job[len] = '\0';
         hdr[0] = p->fn(p->payload, job, &res, &rlen);
         hdr[1] = (int32_t)rlen;
-        if (write_full(out, hdr, sizeof(hdr)) < 0 || write_full(out, res ? res : "", rlen) < 0)
+        if (cli_write_fd(out, hdr, sizeof(hdr)) < 0 || cli_write_fd(out, res ? res : "", rlen) < 0)
             _exit(1);
         free(res);
         free(job);
@@ -238,7 +223,7 @@ static int dispatch(cli_pool *p, int i)
 
     if (w->pid < 0 && spawn(p, i) < 0)
         return -1;
-    if (write_full(w->to_w, &len, sizeof(len)) < 0 || write_full(w->to_w, job, len) < 0)
+    if (cli_write_fd(w->to_w, &len, sizeof(len)) < 0 || cli_write_fd(w->to_w, job, len) < 0)
         return -1;
     w->busy = 1;
     w->job = p->next++;

@@ -43,6 +43,22 @@ size_t cli_rss_of(pid_t pid)
     return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
 }
 
+int cli_write_fd(int fd, const void *data, size_t len)
+{
+    const char *c = data;
+
+    while (len) {
+        ssize_t w = write(fd, c, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        c += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
 static void child_main(const cli_limits *lim, cli_work_fn fn, void *payload, int fd)
 {
     int rc;

@@ -30,6 +30,9 @@ double cli_now(void);
 /* Resident set size of pid in bytes (from /proc), 0 when unknown. */
 size_t cli_rss_of(pid_t pid);
 
+/* Write all of data to fd, retrying after signals and short writes: 0 or -1. */
+int cli_write_fd(int fd, const void *data, size_t len);
+
 /* Work run in the child: write the result to fd, return an exit code 0-127. */
 typedef int (*cli_work_fn)(void *payload, int fd);
 
