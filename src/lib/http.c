@@ -7,13 +7,86 @@
  * x-amzn-ErrorType) captured.
  */
 #include <ctype.h>
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+/* the functions are called through pointers: no type-checking macros */
+#define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
 
 #include "send_int.h"
+
+/*
+ * libcurl is loaded on first use (dlopen), not linked: it and what it pulls
+ * in (GnuTLS for librtmp, Kerberos, LDAP, SSH, ...) are a third of the
+ * shared libraries a docclass process would otherwise load at every start,
+ * and only classify sends anything. The soname is the Debian 12 one.
+ */
+#define DC_CURL_SONAME "libcurl.so.4"
+#define DC_CURL_FUNCS(X)  \
+    X(curl_easy_cleanup)  \
+    X(curl_easy_getinfo)  \
+    X(curl_easy_init)     \
+    X(curl_easy_perform)  \
+    X(curl_easy_setopt)   \
+    X(curl_easy_strerror) \
+    X(curl_global_init)   \
+    X(curl_slist_append)  \
+    X(curl_slist_free_all)
+
+#define DC_CURL_PTR(f) static __typeof__(f) *dl_##f;
+DC_CURL_FUNCS(DC_CURL_PTR)
+#undef DC_CURL_PTR
+#undef curl_easy_getinfo /* curl.h's argument-count guards */
+#undef curl_easy_setopt
+#define curl_easy_cleanup   dl_curl_easy_cleanup
+#define curl_easy_getinfo   dl_curl_easy_getinfo
+#define curl_easy_init      dl_curl_easy_init
+#define curl_easy_perform   dl_curl_easy_perform
+#define curl_easy_setopt    dl_curl_easy_setopt
+#define curl_easy_strerror  dl_curl_easy_strerror
+#define curl_global_init    dl_curl_global_init
+#define curl_slist_append   dl_curl_slist_append
+#define curl_slist_free_all dl_curl_slist_free_all
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static char curl_error[256];
+
+/* Load libcurl, resolve the functions used here and initialise it (once
+ * per process; the library stays loaded until exit). */
+static void load_curl(void)
+{
+    void *lib = dlopen(DC_CURL_SONAME, RTLD_NOW | RTLD_LOCAL), *sym;
+
+    if (!lib) {
+        (void)snprintf(curl_error, sizeof(curl_error), "cannot load %s: %s", DC_CURL_SONAME,
+                       dlerror());
+        return;
+    }
+#define DC_CURL_LOAD(f)                                                                     \
+    sym = dlsym(lib, #f);                                                                   \
+    if (!sym) {                                                                             \
+        (void)snprintf(curl_error, sizeof(curl_error), "%s has no %s", DC_CURL_SONAME, #f); \
+        return;                                                                             \
+    }                                                                                       \
+    memcpy(&dl_##f, &sym, sizeof(sym));
+    DC_CURL_FUNCS(DC_CURL_LOAD)
+#undef DC_CURL_LOAD
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        (void)snprintf(curl_error, sizeof(curl_error), "libcurl could not be initialised");
+}
+
+static int curl_available(void)
+{
+    (void)pthread_once(&curl_once, load_curl);
+    if (curl_error[0])
+        return dc_error_set(DC_ENET, "%s", curl_error);
+    return DC_OK;
+}
 
 typedef struct {
     dc_transport base;
@@ -218,9 +291,13 @@ static void curl_destroy(dc_transport *base)
 
 int dc_http__curl_new(dc_transport **out, const dc_http_options *o)
 {
-    curl_transport *t = calloc(1, sizeof(*t));
+    curl_transport *t = NULL;
+    int err = curl_available();
 
     *out = NULL;
+    if (err < 0)
+        return err;
+    t = calloc(1, sizeof(*t));
     if (!t)
         return dc_error_oom();
     t->base.perform = curl_perform;

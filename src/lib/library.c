@@ -1,15 +1,12 @@
 /*
  * Process-wide initialisation of the wrapped libraries.
  */
-#include <curl/curl.h>
 #include <libxml/parser.h>
 
 #include "ocr.h"
 
 int dc_library_init(void)
 {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        return dc_error_set(DC_ENET, "libcurl could not be initialised");
     xmlInitParser();
     dc_ocr_process_init(); /* Leptonica's message level, Tesseract's defaults */
     return DC_OK;
@@ -17,8 +14,9 @@ int dc_library_init(void)
 
 void dc_library_shutdown(void)
 {
+    /* libcurl (http.c) and Tesseract (ocr.c) are loaded on first use and
+     * stay loaded: nothing of theirs to clean up here */
     xmlCleanupParser();
-    curl_global_cleanup();
 }
 
 const char *dc_version(void)

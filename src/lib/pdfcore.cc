@@ -1,0 +1,533 @@
+/*
+ * PDF core: Poppler's C++ library (libpoppler-private-dev), the same code
+ * pdftotext and pdftoppm run. The only file that includes poppler; the
+ * interface and its reasons are in pdfcore.h and docs/routing.md.
+ *
+ * Poppler has no stable C++ API: this file is built against the Debian 12
+ * package (22.12) and pinned to it by CMake's version check.
+ */
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+
+#include <Error.h>
+#include <GlobalParams.h>
+#include <GfxState.h>
+#include <PDFDoc.h>
+#include <Page.h>
+#include <SplashOutputDev.h>
+#include <Stream.h>
+#include <TextOutputDev.h>
+#include <goo/GooString.h>
+#include <splash/SplashBitmap.h>
+
+#include "pdfcore.h"
+
+extern "C" {
+#include "internal.h"
+}
+
+struct dc_pdfcore {
+    std::unique_ptr<PDFDoc> doc;
+};
+
+namespace
+{
+
+std::once_flag init_once;
+
+/* Poppler writes syntax errors of damaged files to stderr by default; the
+ * caller reports what matters in its own words. */
+void quiet(ErrorCategory, Goffset, const char *)
+{
+}
+
+void init()
+{
+    std::call_once(init_once, [] {
+        setErrorCallback(quiet);
+        if (!globalParams)
+            globalParams = std::make_unique<GlobalParams>();
+        globalParams->setTextEncoding("UTF-8");
+    });
+}
+
+int is_space(Unicode u)
+{
+    return u == ' ' || (u >= '\t' && u <= '\r') || u == 0xA0 || u == 0x3000;
+}
+
+int is_unmapped(Unicode u)
+{
+    if (u == 0xFFFD || (u < 0x20 && !std::strchr("\t\n\r\f", (int)u)))
+        return 1;
+    return (u >= 0x7F && u <= 0x9F) || (u >= 0xE000 && u <= 0xF8FF) || u >= 0xF0000;
+}
+
+double clipped_area(double x0, double y0, double x1, double y1, double w, double h)
+{
+    double a0 = std::max(0.0, std::min(x0, x1)), a1 = std::min(w, std::max(x0, x1));
+    double b0 = std::max(0.0, std::min(y0, y1)), b1 = std::min(h, std::max(y0, y1));
+
+    return a1 > a0 && b1 > b0 ? (a1 - a0) * (b1 - b0) : 0;
+}
+
+struct text_sink {
+    std::string s;
+    size_t max;
+    bool over;
+};
+
+void append_text(void *stream, const char *text, int len)
+{
+    auto *t = static_cast<text_sink *>(stream);
+
+    if (len <= 0 || t->over)
+        return;
+    if (t->s.size() + (size_t)len > t->max) {
+        t->over = true;
+        return;
+    }
+    t->s.append(text, (size_t)len);
+}
+
+/*
+ * TextOutputDev as pdftotext runs it, watching the same pass for the
+ * router's signals. needNonText is turned on so that images reach the
+ * device (their data is not decoded: OutputDev's defaults only skip inline
+ * image bytes); shadings and tiling patterns are taken as drawn without
+ * being expanded, so text extraction costs what it costs pdftotext.
+ */
+class SignalTextDev : public TextOutputDev
+{
+  public:
+    SignalTextDev(TextOutputFunc func, void *stream, dc_pdfcore_page *p)
+        : TextOutputDev(func, stream, false, 0, false, false), pg(p)
+    {
+    }
+
+    bool needNonText() override
+    {
+        return true;
+    }
+    bool useTilingPatternFill() override
+    {
+        return true;
+    }
+    bool useShadedFills(int) override
+    {
+        return true;
+    }
+    bool tilingPatternFill(GfxState *,
+                           Gfx *,
+                           Catalog *,
+                           GfxTilingPattern *,
+                           const double *,
+                           int,
+                           int,
+                           int,
+                           int,
+                           double,
+                           double) override
+    {
+        pg->paths++;
+        return true;
+    }
+    bool functionShadedFill(GfxState *, GfxFunctionShading *) override
+    {
+        return shade();
+    }
+    bool axialShadedFill(GfxState *, GfxAxialShading *, double, double) override
+    {
+        return shade();
+    }
+    bool radialShadedFill(GfxState *, GfxRadialShading *, double, double) override
+    {
+        return shade();
+    }
+    bool gouraudTriangleShadedFill(GfxState *, GfxGouraudTriangleShading *) override
+    {
+        return shade();
+    }
+    bool patchMeshShadedFill(GfxState *, GfxPatchMeshShading *) override
+    {
+        return shade();
+    }
+
+    void startPage(int pageNum, GfxState *state, XRef *xref) override
+    {
+        TextOutputDev::startPage(pageNum, state, xref);
+        if (state) {
+            pg->pass_w = state->getPageWidth();
+            pg->pass_h = state->getPageHeight();
+        }
+    }
+
+    void stroke(GfxState *state) override
+    {
+        pg->paths++;
+        TextOutputDev::stroke(state);
+    }
+    void fill(GfxState *state) override
+    {
+        pg->paths++;
+        TextOutputDev::fill(state);
+    }
+    void eoFill(GfxState *state) override
+    {
+        pg->paths++;
+        TextOutputDev::eoFill(state);
+    }
+
+    void drawChar(GfxState *state,
+                  double x,
+                  double y,
+                  double dx,
+                  double dy,
+                  double originX,
+                  double originY,
+                  CharCode c,
+                  int nBytes,
+                  const Unicode *u,
+                  int uLen) override
+    {
+        count_char(state, x, y, dx, dy, u, uLen);
+        TextOutputDev::drawChar(state, x, y, dx, dy, originX, originY, c, nBytes, u, uLen);
+    }
+
+    void drawImageMask(GfxState *state,
+                       Object *ref,
+                       Stream *str,
+                       int width,
+                       int height,
+                       bool invert,
+                       bool interpolate,
+                       bool inlineImg) override
+    {
+        image(state, width, height);
+        OutputDev::drawImageMask(state, ref, str, width, height, invert, interpolate, inlineImg);
+    }
+    void drawImage(GfxState *state,
+                   Object *ref,
+                   Stream *str,
+                   int width,
+                   int height,
+                   GfxImageColorMap *colorMap,
+                   bool interpolate,
+                   const int *maskColors,
+                   bool inlineImg) override
+    {
+        image(state, width, height);
+        OutputDev::drawImage(state, ref, str, width, height, colorMap, interpolate, maskColors,
+                             inlineImg);
+    }
+    void drawMaskedImage(GfxState *state,
+                         Object *,
+                         Stream *,
+                         int width,
+                         int height,
+                         GfxImageColorMap *,
+                         bool,
+                         Stream *,
+                         int,
+                         int,
+                         bool,
+                         bool) override
+    {
+        image(state, width, height);
+    }
+    void drawSoftMaskedImage(GfxState *state,
+                             Object *,
+                             Stream *,
+                             int width,
+                             int height,
+                             GfxImageColorMap *,
+                             bool,
+                             Stream *,
+                             int,
+                             int,
+                             GfxImageColorMap *,
+                             bool) override
+    {
+        image(state, width, height);
+    }
+
+  private:
+    dc_pdfcore_page *pg;
+
+    bool shade()
+    {
+        pg->paths++;
+        return true;
+    }
+
+    /* A character as TextPage keeps it: its box from the baseline point,
+     * the advance and the font size, dropped when it lies off the page. */
+    void count_char(
+        GfxState *state, double x, double y, double dx, double dy, const Unicode *u, int uLen)
+    {
+        double x0, y0, x1, y1, fs = state->getTransformedFontSize();
+        double w = state->getPageWidth(), h = state->getPageHeight();
+        size_t shown = 0, bad = 0;
+
+        state->transform(x, y, &x0, &y0);
+        state->transform(x + dx, y + dy, &x1, &y1);
+        if (!std::isfinite(x0) || !std::isfinite(y0) || !std::isfinite(x1) || !std::isfinite(y1))
+            return;
+        if (std::max(x0, x1) < 0 || std::min(x0, x1) > w || y0 + fs < 0 || y0 - fs > h)
+            return;
+        if (uLen <= 0 || !u) {
+            shown = bad = 1;
+        } else {
+            for (int k = 0; k < uLen; k++) {
+                if (is_space(u[k]))
+                    continue;
+                shown++;
+                bad += (size_t)is_unmapped(u[k]);
+            }
+        }
+        if (!shown)
+            return;
+        pg->chars += shown;
+        pg->unmapped += bad;
+        if (state->getRender() == 3 || state->getRender() == 7)
+            pg->invisible += shown;
+        if (std::fabs(x1 - x0) >= std::fabs(y1 - y0))
+            pg->text_area += clipped_area(x0, y0 - fs, x1, y0, w, h);
+        else
+            pg->text_area += clipped_area(x0 - fs / 2, y0, x0 + fs / 2, y1, w, h);
+    }
+
+    /* The image's placement is the unit square through the CTM. */
+    void image(GfxState *state, int width, int height)
+    {
+        double xs[4], ys[4], ux, uy, vx, vy;
+        double w = state->getPageWidth(), h = state->getPageHeight();
+
+        state->transform(0, 0, &xs[0], &ys[0]);
+        state->transform(1, 0, &xs[1], &ys[1]);
+        state->transform(0, 1, &xs[2], &ys[2]);
+        state->transform(1, 1, &xs[3], &ys[3]);
+        state->transformDelta(1, 0, &ux, &uy);
+        state->transformDelta(0, 1, &vx, &vy);
+        double x0 = *std::min_element(xs, xs + 4), x1 = *std::max_element(xs, xs + 4);
+        double y0 = *std::min_element(ys, ys + 4), y1 = *std::max_element(ys, ys + 4);
+        double area = clipped_area(x0, y0, x1, y1, w, h);
+        double lu = std::hypot(ux, uy), lv = std::hypot(vx, vy);
+
+        if (!std::isfinite(area))
+            return;
+        pg->images++;
+        pg->image_total_area += area;
+        if (area <= pg->image_max_area && pg->images > 1)
+            return;
+        pg->image_max_area = area;
+        pg->box_w = lu;
+        pg->box_h = lv;
+        pg->px_w = width;
+        pg->px_h = height;
+        pg->dpi = lu > 0 && lv > 0 ? std::min(width / (lu / 72.0), height / (lv / 72.0)) : 0;
+    }
+};
+
+int page_number(const dc_pdfcore *pdf, size_t i)
+{
+    if (!pdf || i >= (size_t)pdf->doc->getNumPages())
+        return -1;
+    return (int)i + 1;
+}
+
+} // namespace
+
+extern "C" int dc_pdfcore_open(
+    dc_pdfcore **out, int *encrypted, const void *data, size_t len, const char *password)
+{
+    *out = nullptr;
+    *encrypted = 0;
+    try {
+        init();
+        auto open = [&](const char *pw) {
+            std::optional<GooString> p;
+            if (pw)
+                p = GooString(pw);
+            Object dict;
+            auto *st =
+                new MemStream(static_cast<const char *>(data), 0, (Goffset)len, std::move(dict));
+            return std::make_unique<PDFDoc>(st, p, p);
+        };
+        std::unique_ptr<PDFDoc> doc = open(nullptr);
+        if (!doc->isOk() && doc->getErrorCode() == errEncrypted) {
+            if (!password)
+                return dc_error_set(DC_EPASSWORD,
+                                    "encrypted PDF: a password is needed (--password); "
+                                    "ClassifyDocument refuses password-protected PDFs: "
+                                    "INVALID_DOCUMENT");
+            *encrypted = 1;
+            doc = open(password);
+            if (!doc->isOk() && doc->getErrorCode() == errEncrypted)
+                return dc_error_set(DC_EPASSWORD,
+                                    "encrypted PDF: the password is wrong; ClassifyDocument "
+                                    "refuses password-protected PDFs: INVALID_DOCUMENT");
+        }
+        if (!doc->isOk())
+            return dc_error_set(DC_ECORRUPT, "damaged PDF: poppler cannot read it (error %d)",
+                                doc->getErrorCode());
+        auto *pdf = new dc_pdfcore;
+        pdf->doc = std::move(doc);
+        *out = pdf;
+        return DC_OK;
+    } catch (const std::bad_alloc &) {
+        return dc_error_oom();
+    } catch (...) {
+        return dc_error_set(DC_ECORRUPT, "damaged PDF: poppler failed to read it");
+    }
+}
+
+extern "C" void dc_pdfcore_close(dc_pdfcore *pdf)
+{
+    delete pdf;
+}
+
+extern "C" size_t dc_pdfcore_npages(const dc_pdfcore *pdf)
+{
+    int n = pdf ? pdf->doc->getNumPages() : 0;
+    return n > 0 ? (size_t)n : 0;
+}
+
+extern "C" void dc_pdfcore_page_size(const dc_pdfcore *pdf, size_t i, double *w, double *h)
+{
+    int n = page_number(pdf, i);
+    Page *page = n > 0 ? pdf->doc->getPage(n) : nullptr;
+
+    *w = *h = 0;
+    if (!page)
+        return;
+    *w = page->getCropWidth();
+    *h = page->getCropHeight();
+    if (page->getRotate() % 180 != 0)
+        std::swap(*w, *h);
+}
+
+extern "C" int
+dc_pdfcore_analyze(dc_pdfcore *pdf, size_t i, int want_text, size_t max_text, dc_pdfcore_page *out)
+{
+    int n = page_number(pdf, i);
+
+    std::memset(out, 0, sizeof(*out));
+    if (n < 0 || !pdf->doc->getPage(n))
+        return dc_error_set(DC_ECORRUPT, "page %zu cannot be read", i + 1);
+    try {
+        text_sink sink{std::string(), max_text, false};
+        SignalTextDev dev(want_text ? append_text : nullptr, want_text ? &sink : nullptr, out);
+
+        dev.setTextPageBreaks(false);
+        dev.setTextEOL(eolUnix);
+        dc_pdfcore_page_size(pdf, i, &out->width, &out->height);
+        /* pdftotext's call: 72 dpi, no rotation, media box, no crop */
+        pdf->doc->displayPage(&dev, n, 72, 72, 0, true, false, false);
+        if (sink.over)
+            return dc_error_set(DC_ELIMIT, "page text is over the %zu-byte cap", max_text);
+        if (want_text) {
+            out->text = static_cast<char *>(std::malloc(sink.s.size() + 1));
+            if (!out->text)
+                return dc_error_oom();
+            std::memcpy(out->text, sink.s.data(), sink.s.size());
+            out->text[sink.s.size()] = '\0';
+            out->len = sink.s.size();
+        }
+        return DC_OK;
+    } catch (const std::bad_alloc &) {
+        return dc_error_oom();
+    } catch (...) {
+        return dc_error_set(DC_ECORRUPT, "page %zu: poppler failed to read it", i + 1);
+    }
+}
+
+extern "C" void dc_pdfcore_page_dispose(dc_pdfcore_page *p)
+{
+    std::free(p->text);
+    p->text = nullptr;
+    p->len = 0;
+}
+
+extern "C" int
+dc_pdfcore_render(dc_pdfcore *pdf, size_t i, double dpi, unsigned char **px, int *w, int *h)
+{
+    int n = page_number(pdf, i);
+
+    *px = nullptr;
+    *w = *h = 0;
+    if (n < 0 || !pdf->doc->getPage(n))
+        return dc_error_set(DC_ECORRUPT, "page %zu cannot be read", i + 1);
+    try {
+        SplashColor paper;
+        paper[0] = 0xFF;
+        SplashOutputDev dev(splashModeMono8, 1, false, paper);
+        dev.setFontAntialias(true);
+        dev.setVectorAntialias(true);
+        dev.startDoc(pdf->doc.get());
+        /* the crop box, as a viewer (and poppler-glib) shows the page */
+        pdf->doc->displayPage(&dev, n, dpi, dpi, 0, false, true, false);
+        SplashBitmap *bm = dev.getBitmap();
+        if (!bm || bm->getWidth() < 1 || bm->getHeight() < 1 || !bm->getDataPtr())
+            return dc_error_set(DC_ELIMIT, "page %zu cannot be rendered at %.0f dpi", i + 1, dpi);
+        size_t bw = (size_t)bm->getWidth(), bh = (size_t)bm->getHeight();
+        auto *buf = static_cast<unsigned char *>(std::malloc(bw * bh));
+        if (!buf)
+            return dc_error_oom();
+        const unsigned char *src = bm->getDataPtr();
+        size_t row = (size_t)bm->getRowSize();
+        for (size_t y = 0; y < bh; y++)
+            std::memcpy(buf + y * bw, src + y * row, bw);
+        *px = buf;
+        *w = (int)bw;
+        *h = (int)bh;
+        return DC_OK;
+    } catch (const std::bad_alloc &) {
+        return dc_error_oom();
+    } catch (...) {
+        return dc_error_set(DC_ELIMIT, "page %zu cannot be rendered at %.0f dpi", i + 1, dpi);
+    }
+}
+
+extern "C" int dc_pdfcore_words(dc_pdfcore *pdf, size_t i, dc_pdfcore_word_fn fn, void *arg)
+{
+    int n = page_number(pdf, i);
+
+    if (n < 0 || !pdf->doc->getPage(n))
+        return dc_error_set(DC_ECORRUPT, "page %zu cannot be read", i + 1);
+    try {
+        TextOutputDev dev(nullptr, false, 0, false, false);
+        double pw, ph;
+        int err = DC_OK;
+
+        pdf->doc->displayPage(&dev, n, 72, 72, 0, true, false, false);
+        pw = std::max(1.0, pdf->doc->getPageMediaWidth(n));
+        ph = std::max(1.0, pdf->doc->getPageMediaHeight(n));
+        if (pdf->doc->getPageRotate(n) % 180 != 0)
+            std::swap(pw, ph);
+        std::unique_ptr<TextWordList> words = dev.makeWordList();
+        for (int k = 0; words && k < words->getLength() && err >= 0; k++) {
+            TextWord *word = words->get(k);
+            double box[4];
+            std::unique_ptr<GooString> t(word->getText());
+            word->getBBox(&box[0], &box[1], &box[2], &box[3]);
+            box[0] /= pw;
+            box[2] /= pw;
+            box[1] /= ph;
+            box[3] /= ph;
+            if (t && t->getLength() > 0)
+                err = fn(arg, t->c_str(), (size_t)t->getLength(), box);
+        }
+        return err;
+    } catch (const std::bad_alloc &) {
+        return dc_error_oom();
+    } catch (...) {
+        return dc_error_set(DC_ECORRUPT, "page %zu: poppler failed to read it", i + 1);
+    }
+}
