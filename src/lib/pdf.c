@@ -52,6 +52,7 @@ typedef struct {
     size_t chars;         /* non-whitespace characters drawn */
     size_t invisible;     /* of those, in render mode 3 or 7 */
     size_t unmapped;      /* U+FFFD, control, private-use or undecodable */
+    size_t nomap;         /* glyphs drawn without any Unicode mapping */
     double text_coverage; /* character boxes / page area */
     int images;           /* placed images */
     double image_max;     /* largest image's share of the page */
@@ -132,8 +133,13 @@ classify(const pdf_signals *s, const dc_routing_thresholds *t, char *rule, size_
     int big_image = s->image_max >= t->scan_image_share;
 
     if (s->chars && (double)s->unmapped / (double)s->chars >= t->garbled_ratio) {
-        (void)snprintf(rule, rule_size, "%zu of %zu characters have no Unicode mapping",
+        (void)snprintf(rule, rule_size,
+                       "%zu of %zu characters decode to U+FFFD, controls or private use",
                        s->unmapped, s->chars);
+        return CLS_GARBLED;
+    }
+    if (s->chars == 0 && s->nomap > 0) {
+        (void)snprintf(rule, rule_size, "%zu glyphs drawn, none with a Unicode mapping", s->nomap);
         return CLS_GARBLED;
     }
     if (s->chars == 0 && s->images == 0) {
@@ -174,15 +180,16 @@ static int class_wants_ocr(page_class c)
 static json_t *signals_json(const pdf_signals *s)
 {
     return json_pack(
-        "{s:[f,f],s:I,s:I,s:I,s:I,s:f,s:i,s:f,s:f,s:o,s:o,s:b,s:o}", "page_size_pt", s->width,
+        "{s:[f,f],s:I,s:I,s:I,s:I,s:I,s:f,s:i,s:f,s:f,s:o,s:o,s:b,s:o}", "page_size_pt", s->width,
         s->height, "chars", (json_int_t)s->chars, "visible_chars",
         (json_int_t)(s->chars - s->invisible), "invisible_chars", (json_int_t)s->invisible,
-        "unmapped_chars", (json_int_t)s->unmapped, "text_coverage",
-        round(s->text_coverage * 1e4) / 1e4, "images", s->images, "largest_image_share",
-        round(s->image_max * 1e4) / 1e4, "images_share", round(s->image_total * 1e4) / 1e4,
-        "largest_image_px", s->px_w ? json_pack("[i,i]", s->px_w, s->px_h) : json_null(),
-        "largest_image_dpi", s->image_dpi > 0 ? json_integer(lround(s->image_dpi)) : json_null(),
-        "vector_only", s->chars == 0 && s->images == 0 && s->ink > 0, "ink",
+        "unmapped_chars", (json_int_t)s->unmapped, "glyphs_without_unicode", (json_int_t)s->nomap,
+        "text_coverage", round(s->text_coverage * 1e4) / 1e4, "images", s->images,
+        "largest_image_share", round(s->image_max * 1e4) / 1e4, "images_share",
+        round(s->image_total * 1e4) / 1e4, "largest_image_px",
+        s->px_w ? json_pack("[i,i]", s->px_w, s->px_h) : json_null(), "largest_image_dpi",
+        s->image_dpi > 0 ? json_integer(lround(s->image_dpi)) : json_null(), "vector_only",
+        s->chars == 0 && s->images == 0 && s->ink > 0, "ink",
         s->ink >= 0 ? json_real(round(s->ink * 1e4) / 1e4) : json_null());
 }
 
@@ -250,6 +257,7 @@ static void measure(pdf_signals *s, const dc_pdfcore_page *pg)
     s->chars = pg->chars;
     s->invisible = pg->invisible;
     s->unmapped = pg->unmapped;
+    s->nomap = pg->nomap;
     s->text_coverage = fmin(1.0, pg->text_area / area);
     s->images = pg->images;
     s->image_max = fmin(1.0, pg->image_max_area / area);

@@ -282,14 +282,16 @@ class SignalTextDev : public TextOutputDev
         if (std::max(x0, x1) < 0 || std::min(x0, x1) > w || y0 + fs < 0 || y0 - fs > h)
             return;
         if (uLen <= 0 || !u) {
-            shown = bad = 1;
-        } else {
-            for (int k = 0; k < uLen; k++) {
-                if (is_space(u[k]))
-                    continue;
-                shown++;
-                bad += (size_t)is_unmapped(u[k]);
-            }
+            /* no text at all: pdftotext drops it, and so does a ligature's
+             * second glyph when the first carries the whole mapping */
+            pg->nomap++;
+            return;
+        }
+        for (int k = 0; k < uLen; k++) {
+            if (is_space(u[k]))
+                continue;
+            shown++;
+            bad += (size_t)is_unmapped(u[k]);
         }
         if (!shown)
             return;

@@ -29,7 +29,8 @@ typedef struct {
     double pass_w, pass_h; /* the page box of the text pass (media box) */
     size_t chars;          /* non-space characters drawn on the page */
     size_t invisible;      /* of those, drawn in render mode 3 or 7 */
-    size_t unmapped;       /* no Unicode mapping, U+FFFD, control, private use */
+    size_t unmapped;       /* decoding to U+FFFD, a control or private use */
+    size_t nomap;          /* glyphs drawn with no Unicode mapping at all */
     double text_area;      /* character boxes, clipped to the page */
     int images;            /* images drawn (XObjects, inline images, masks) */
     double image_max_area; /* the largest image's placement, clipped */
