@@ -128,5 +128,14 @@ assert s['inference_characters']>0
 "$BIN" scan --shard 3/3 . >/dev/null 2>"$T/err"; [ $? -eq 2 ] && grep -q "I/N" "$T/err" && ok || bad "bad shard usage"
 "$BIN" scan --resume . >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--resume needs --output"
 
+# 6. calibrate: the generated 300 DPI page is OCRed and the rate stored
+"$BIN" -q calibrate -o "$T/cal.json" 2>"$T/cal.err" && python3 -c "
+import json
+c = json.load(open('$T/cal.json'))
+# a page of text costs tenths of a second a megapixel; a blank render would
+# cost a few hundredths, a broken one nothing
+assert 0.05 < c['seconds_per_megapixel'] < 20 and c['dpi'] == 300, c
+" && ok || bad "calibrate ($(head -1 "$T/cal.err"))"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

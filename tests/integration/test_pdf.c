@@ -335,7 +335,7 @@ static void hybrid_vector_garbled_are_ocred(void **state)
     json_decref(r);
     assert_int_equal(dc_pdf_gen_garbled(g), 0);
     r = extract(g, DC_READ_MODE_UNSET, NULL, NULL);
-    assert_route(r, 0, "garbled_text", "no Unicode mapping", "SCANNED_PDF", "ocr");
+    assert_route(r, 0, "garbled_text", "decode to U+FFFD", "SCANNED_PDF", "ocr");
     assert_int_equal(json_integer_value(signal(r, 0, "unmapped_chars")),
                      json_integer_value(signal(r, 0, "chars")));
     json_decref(r);
@@ -399,7 +399,7 @@ static void corpus_type3_is_garbled(void **state)
     }
     NEED_OCR();
     r = extract(p, DC_READ_MODE_UNSET, NULL, NULL);
-    assert_route(r, 0, "garbled_text", "no Unicode mapping", "SCANNED_PDF", "ocr");
+    assert_route(r, 0, "garbled_text", "decode to U+FFFD", "SCANNED_PDF", "ocr");
     json_decref(r);
 }
 
