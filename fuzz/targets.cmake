@@ -16,7 +16,7 @@ function(dc_fuzz_add exe target)
   target_compile_options(${exe} PRIVATE ${DC_WARNINGS})
   if(target STREQUAL "classify")
     target_compile_options(${exe} PRIVATE -Wno-missing-prototypes) # the test fixture
-    target_link_libraries(${exe} PRIVATE OpenSSL::SSL) # the fixture serves TLS
+    target_link_libraries(${exe} PRIVATE OpenSSL::SSL OpenSSL::Crypto) # the fixture serves TLS
   endif()
   target_link_libraries(${exe} PRIVATE docclass_objs)
 endfunction()

@@ -38,8 +38,8 @@ typedef struct {
     double hybrid_text_coverage; /**< text area share below which text over a scan is a stamp */
     double blank_ink;            /**< share of inked pixels (20 DPI probe) at or below which a
                                       page with no text and no images is blank */
-    double invisible_ratio;      /**< share of never-drawn characters over a large image that
-                                      makes a prior OCR layer */
+    double invisible_ratio; /**< share of invisible characters (render mode 3 or 7) over a large
+                               image that makes a prior OCR layer */
 } dc_routing_thresholds;
 
 #define DC_ROUTING_THRESHOLDS_INIT         \
@@ -63,14 +63,16 @@ typedef struct {
     int rotate;                  /**< detect and correct page rotation and skew (default 1) */
     dc_routing_thresholds routing;
     size_t max_input_bytes; /**< refuse files larger than this (default 256 MB) */
+    int input_hash;         /**< compute the input's SHA-256 (default 1); 0 leaves
+                                 input.sha256 null, e.g. when only the text is printed */
 } dc_extract_options;
 
-#define DC_EXTRACT_OPTIONS_VERSION 1
+#define DC_EXTRACT_OPTIONS_VERSION 2
 #define DC_EXTRACT_OPTIONS_INIT                                                \
     {                                                                          \
         DC_EXTRACT_OPTIONS_VERSION, DC_READER_CONFIG_INIT, DC_LIMITS_REALTIME, \
             DC_DOCX_DEFAULT_PARTS, NULL, 300, 100.0, 250.0, 0, "eng", 0.0, 1,  \
-            DC_ROUTING_THRESHOLDS_INIT, (size_t)256 << 20                      \
+            DC_ROUTING_THRESHOLDS_INIT, (size_t)256 << 20, 1                   \
     }
 
 /** An extracted document. Opaque. */

@@ -235,6 +235,7 @@ static int parse_option(extract_args *a, int c, char **argv)
                              optarg);
         a->text = strcmp(optarg, "text") == 0;
         a->textract = strcmp(optarg, "textract") == 0;
+        a->opts.input_hash = !a->text; /* plain text prints no hash */
         break;
     case OPT_JSONL:
         a->jsonl = 1;

@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zip.h>
-
 #include "internal.h"
+#include "lazylibs.h"
 
 #define ARCHIVE_MAX_ENTRIES 100000
 #define ARCHIVE_MAX_RATIO   200.0 /* inflated / compressed bytes */
@@ -61,11 +60,14 @@ static int list_members(dc_archive *a)
 
 int dc_archive_open(dc_archive **out, const char *path)
 {
-    dc_archive *a = calloc(1, sizeof(*a));
+    dc_archive *a = NULL;
     int zerr = 0;
     int err;
 
     *out = NULL;
+    if (dc_zip_load() < 0)
+        return DC_ERROR;
+    a = calloc(1, sizeof(*a));
     if (!a)
         return dc_error_oom();
     a->zip = zip_open(path, ZIP_RDONLY, &zerr);

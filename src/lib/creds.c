@@ -5,10 +5,9 @@
  * stay inside dc_credentials: no message, source string or log names them.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/crypto.h>
 
 #include "send_int.h"
 
@@ -25,9 +24,9 @@ typedef struct {
 static void vals_dispose(profile_vals *v)
 {
     if (v->secret)
-        OPENSSL_cleanse(v->secret, strlen(v->secret));
+        dc_cleanse(v->secret, strlen(v->secret));
     if (v->token)
-        OPENSSL_cleanse(v->token, strlen(v->token));
+        dc_cleanse(v->token, strlen(v->token));
     free(v->key);
     free(v->secret);
     free(v->token);
@@ -128,7 +127,7 @@ static int read_ini(profile_vals *v, const char *path, const char *section, cons
         }
     }
     if (data) {
-        OPENSSL_cleanse(data, len);
+        dc_cleanse(data, len);
         free(data);
     }
     return err;
@@ -301,9 +300,9 @@ void dc_credentials_free(dc_credentials *creds)
     if (!creds)
         return;
     if (creds->secret_key)
-        OPENSSL_cleanse(creds->secret_key, strlen(creds->secret_key));
+        dc_cleanse(creds->secret_key, strlen(creds->secret_key));
     if (creds->token)
-        OPENSSL_cleanse(creds->token, strlen(creds->token));
+        dc_cleanse(creds->token, strlen(creds->token));
     free(creds->access_key);
     free(creds->secret_key);
     free(creds->token);

@@ -30,9 +30,11 @@ static int init_doc(dc_document **out,
         err = DC_ENOMEM;
         goto fail;
     }
-    err = dc_sha256_hex(doc->sha256, data, len);
-    if (err < 0)
-        goto fail;
+    if (doc->opts.input_hash) {
+        err = dc_sha256_hex(doc->sha256, data, len);
+        if (err < 0)
+            goto fail;
+    }
     err = dc_detect(&doc->det, data, len);
     if (err < 0)
         goto fail;

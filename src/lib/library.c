@@ -1,22 +1,20 @@
 /*
  * Process-wide initialisation of the wrapped libraries.
  */
-#include <libxml/parser.h>
-
+#include "lazylibs.h"
 #include "ocr.h"
 
 int dc_library_init(void)
 {
-    xmlInitParser();
     dc_ocr_process_init(); /* Leptonica's message level, Tesseract's defaults */
     return DC_OK;
 }
 
 void dc_library_shutdown(void)
 {
-    /* libcurl (http.c) and Tesseract (ocr.c) are loaded on first use and
-     * stay loaded: nothing of theirs to clean up here */
-    xmlCleanupParser();
+    /* the libraries loaded on first use (libcurl, libqpdf, libcrypto,
+     * libzip, Tesseract) stay loaded; only libxml2 has a clean-up */
+    dc_xml_cleanup();
 }
 
 const char *dc_version(void)

@@ -8,9 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/xmlreader.h>
-#include <zip.h>
-
+#include "lazylibs.h"
 #include "ooxml.h"
 
 struct dc_ooxml {
@@ -72,6 +70,8 @@ int dc_xml_open(dc_xml **out, const char *data, size_t len, const char *part, in
     dc_xml *x;
 
     *out = NULL;
+    if (dc_xml_load() < 0)
+        return DC_ERROR;
     if (has_doctype(data, len))
         return dc_error_set(DC_ECORRUPT, "part %s declares a DTD, which OOXML does not allow",
                             part);
@@ -179,6 +179,8 @@ int dc_ooxml_open(dc_ooxml **out, const void *data, size_t len, const dc_zip_lim
     int err;
 
     *out = NULL;
+    if (dc_zip_load() < 0)
+        return DC_ERROR;
     zip_error_init(&ze);
     pkg = calloc(1, sizeof(*pkg));
     if (!pkg) {

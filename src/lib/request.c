@@ -2,7 +2,7 @@
  * Request stage: the ClassifyDocument JSON body (jansson) from text or
  * bytes. Pure: checks the EndpointArn and the service's size limits before
  * anything can leave the machine, encodes Bytes as standard base64 without
- * line breaks (OpenSSL EVP_EncodeBlock), adds DocumentReaderConfig only
+ * line breaks (OpenSSL EVP_EncodeBlock, crypto.c), adds DocumentReaderConfig only
  * where the service reads it (Bytes of a PDF or an image).
  */
 #include <ctype.h>
@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <openssl/evp.h>
 
 #include "send_int.h"
 
@@ -127,25 +126,7 @@ int dc_endpoint_arn_region(char *region_out, const char *arn)
 
 int dc_request__base64(dc_buf *out, const void *data, size_t len)
 {
-    /* EVP_EncodeBlock takes an int length: encode in chunks of 3 MiB */
-    const size_t chunk = (size_t)3 << 20;
-    unsigned char *tmp = NULL;
-    size_t done = 0;
-    int err = DC_OK;
-
-    if (out->max - out->len < 4 * ((len + 2) / 3))
-        return dc_error_set(DC_ELIMIT, "base64 of %zu bytes is over the request cap", len);
-    tmp = malloc(4 * (chunk / 3) + 1);
-    if (!tmp)
-        return dc_error_oom();
-    while (err >= 0 && done < len) {
-        size_t n = len - done < chunk ? len - done : chunk;
-        int w = EVP_EncodeBlock(tmp, (const unsigned char *)data + done, (int)n);
-        err = dc_buf_put(out, tmp, (size_t)w);
-        done += n;
-    }
-    free(tmp);
-    return err;
+    return dc_base64(out, data, len);
 }
 
 size_t dc_request__truncate(const char *text, size_t len, size_t max_chars, size_t max_bytes)

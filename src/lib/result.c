@@ -79,7 +79,7 @@ static json_t *input_json(const dc_document *doc)
         return NULL;
     SET(o, "path", doc->name ? json_string(doc->name) : json_null());
     SET(o, "bytes", json_integer((json_int_t)doc->bytes));
-    SET(o, "sha256", json_string(doc->sha256));
+    SET(o, "sha256", doc->sha256[0] ? json_string(doc->sha256) : json_null());
     SET(o, "format", json_string(dc_format_name(doc->det.format)));
     SET(o, "kind", json_string(doc->det.kind ? doc->det.kind : "unknown"));
     if (doc->det.reason)

@@ -13,7 +13,6 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <openssl/rand.h>
 
 #include "send_int.h"
 #include "sigv4.h"
@@ -476,7 +475,7 @@ static double jitter(void)
 {
     unsigned int v = 0;
 
-    if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
+    if (dc_random_bytes(&v, sizeof(v)) < 0)
         v = (unsigned int)rand();
     return (double)v / 4294967296.0;
 }

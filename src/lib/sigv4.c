@@ -10,9 +10,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
-
 #include "sigv4.h"
 
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
@@ -326,12 +323,7 @@ int dc_sigv4__canonical_request(dc_buf *out, dc_buf *signed_headers, const dc_si
 
 static int hmac(unsigned char out[32], const void *key, size_t keylen, const char *msg)
 {
-    unsigned int n = 0;
-
-    if (!HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)msg, strlen(msg), out, &n) ||
-        n != 32)
-        return dc_error_set(DC_ERROR, "HMAC-SHA256 failed");
-    return DC_OK;
+    return dc_hmac_sha256(out, key, keylen, msg, strlen(msg));
 }
 
 /* kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service),
@@ -356,9 +348,9 @@ static int signature(char out[65], const dc_sigv4_params *p, const char *date8, 
         err = hmac(k, k, sizeof(k), sts);
     if (err >= 0)
         to_hex(out, k, sizeof(k));
-    OPENSSL_cleanse(k, sizeof(k));
+    dc_cleanse(k, sizeof(k));
     if (secret.ptr)
-        OPENSSL_cleanse(secret.ptr, secret.len);
+        dc_cleanse(secret.ptr, secret.len);
     dc_buf_dispose(&secret);
     if (err == DC_ELIMIT)
         err = dc_error_set(DC_EINVAL, "secret access key too long");

@@ -8,8 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/sha.h>
-
 #include "internal.h"
 
 void dc_free(void *ptr)
@@ -32,22 +30,6 @@ char *dc_strndup(const char *s, size_t n)
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
-}
-
-int dc_sha256_hex(char out[65], const void *data, size_t len)
-{
-    static const char hex[] = "0123456789abcdef";
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    size_t i;
-
-    if (!SHA256(data ? data : (const void *)"", len, md))
-        return dc_error_set(DC_ERROR, "SHA-256 failed");
-    for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
-    out[64] = '\0';
-    return DC_OK;
 }
 
 int dc_read_file(char **out, size_t *len_out, const char *path, size_t max)
