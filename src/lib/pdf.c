@@ -169,10 +169,14 @@ classify(const pdf_signals *s, const dc_routing_thresholds *t, char *rule, size_
     return CLS_NATIVE;
 }
 
-/* SERVICE_DEFAULT: which classes the service would hand to Textract. */
-static int class_wants_ocr(page_class c)
+/* SERVICE_DEFAULT: whether the service would hand the page to Textract. A
+ * garbled layer that yields text is a text layer to a PDF parser: the
+ * service reads it as it is (a warning says so); one that yields no text at
+ * all is like no layer. */
+static int wants_ocr(page_class c, const pdf_signals *s)
 {
-    return c == CLS_SCANNED || c == CLS_HYBRID || c == CLS_GARBLED || c == CLS_VECTOR_ONLY;
+    return c == CLS_SCANNED || c == CLS_HYBRID || c == CLS_VECTOR_ONLY ||
+           (c == CLS_GARBLED && s->chars == 0);
 }
 
 /* ---------------------------------------------------------------- page record */
@@ -288,8 +292,8 @@ static int plan_page(pdf_ctx *c, dc_pdfcore *pdf, size_t i)
     p->width = s.width;
     p->height = s.height;
     p->cls = classify(&s, &o->routing, p->rule, sizeof(p->rule));
-    p->ocr = c->mode == DC_READ_MODE_FORCE_DOCUMENT_READ_ACTION || class_wants_ocr(p->cls);
-    p->type = class_wants_ocr(p->cls) ? DC_DOCTYPE_SCANNED_PDF : DC_DOCTYPE_NATIVE_PDF;
+    p->ocr = c->mode == DC_READ_MODE_FORCE_DOCUMENT_READ_ACTION || wants_ocr(p->cls, &s);
+    p->type = wants_ocr(p->cls, &s) ? DC_DOCTYPE_SCANNED_PDF : DC_DOCTYPE_NATIVE_PDF;
     err = routing_info(p, &s, &o->routing);
     if (err < 0)
         goto done;
@@ -510,6 +514,13 @@ static int assemble(pdf_ctx *c, dc_ocr_result *results)
             k += (size_t)used;
             continue;
         }
+        if (p->cls == CLS_GARBLED)
+            err = dc_doc_warn(c->doc, (int)i + 1, "DOCCLASS_GARBLED_TEXT",
+                              "the text layer does not decode (%s); the service reads it as "
+                              "it is, FORCE_DOCUMENT_READ_ACTION would OCR the page",
+                              p->rule);
+        if (err < 0)
+            break;
         err = dc_doc_add_page(c->doc, p->text, p->len, DC_EXTRACTOR_PARSER, p->type, p->info,
                               "%s page: parser text (%s; %s)", class_names[p->cls], p->rule,
                               mode_name(c));

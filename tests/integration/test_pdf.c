@@ -320,7 +320,21 @@ static void rotated_scan_is_ocred(void **state)
     json_decref(r);
 }
 
-static void hybrid_vector_garbled_are_ocred(void **state)
+/* The warning with code on page (1-based), or NULL. */
+static json_t *warning(json_t *res, int pageno, const char *code)
+{
+    json_t *w;
+    size_t i;
+    json_array_foreach(json_object_get(res, "Warnings"), i, w)
+    {
+        if (json_integer_value(json_object_get(w, "Page")) == pageno &&
+            strcmp(json_string_value(json_object_get(w, "WarnCode")), code) == 0)
+            return w;
+    }
+    return NULL;
+}
+
+static void hybrid_vector_are_ocred_garbled_is_read(void **state)
 {
     const char *g = gen_path("pdf/garbled.pdf");
     const char *hdr[] = {dc_pdf_gen_header, NULL};
@@ -334,10 +348,16 @@ static void hybrid_vector_garbled_are_ocred(void **state)
     assert_route(r, 1, "vector_only", "paths draw ink", "SCANNED_PDF", "ocr");
     json_decref(r);
     assert_int_equal(dc_pdf_gen_garbled(g), 0);
+    /* SERVICE_DEFAULT reads a garbled layer as it is, with a warning */
     r = extract(g, DC_READ_MODE_UNSET, NULL, NULL);
-    assert_route(r, 0, "garbled_text", "decode to U+FFFD", "SCANNED_PDF", "ocr");
+    assert_route(r, 0, "garbled_text", "decode to U+FFFD", "NATIVE_PDF", "parser");
     assert_int_equal(json_integer_value(signal(r, 0, "unmapped_chars")),
                      json_integer_value(signal(r, 0, "chars")));
+    assert_non_null(warning(r, 1, "DOCCLASS_GARBLED_TEXT"));
+    json_decref(r);
+    r = extract(g, DC_READ_MODE_FORCE_DOCUMENT_READ_ACTION, NULL, NULL);
+    assert_route(r, 0, "garbled_text", "decode to U+FFFD", "NATIVE_PDF", "ocr");
+    assert_null(warning(r, 1, "DOCCLASS_GARBLED_TEXT"));
     json_decref(r);
 }
 
@@ -399,7 +419,8 @@ static void corpus_type3_is_garbled(void **state)
     }
     NEED_OCR();
     r = extract(p, DC_READ_MODE_UNSET, NULL, NULL);
-    assert_route(r, 0, "garbled_text", "decode to U+FFFD", "SCANNED_PDF", "ocr");
+    assert_route(r, 0, "garbled_text", "decode to U+FFFD", "NATIVE_PDF", "parser");
+    assert_non_null(warning(r, 1, "DOCCLASS_GARBLED_TEXT"));
     json_decref(r);
 }
 
@@ -462,7 +483,7 @@ int main(void)
         cmocka_unit_test(damaged_pdf),
         cmocka_unit_test(scan_is_ocred),
         cmocka_unit_test(rotated_scan_is_ocred),
-        cmocka_unit_test(hybrid_vector_garbled_are_ocred),
+        cmocka_unit_test(hybrid_vector_are_ocred_garbled_is_read),
         cmocka_unit_test(three_pages_both_modes),
         cmocka_unit_test(render_cap_lowers_dpi),
         cmocka_unit_test(corpus_type3_is_garbled),
