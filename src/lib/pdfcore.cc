@@ -196,8 +196,31 @@ class SignalTextDev : public TextOutputDev
                   const Unicode *u,
                   int uLen) override
     {
-        count_char(state, x, y, dx, dy, u, uLen);
+        if (uLen <= 0 || !u) {
+            /* no text at all: pdftotext drops it, and so does a ligature's
+             * second glyph when the first carries the whole mapping */
+            pg->nomap++;
+        } else if (state->getRender() == 3 || state->getRender() == 7) {
+            for (int k = 0; k < uLen; k++)
+                pg->invisible += !is_space(u[k]);
+        }
         TextOutputDev::drawChar(state, x, y, dx, dy, originX, originY, c, nBytes, u, uLen);
+    }
+
+    /* Characters and their area, from the words the page kept (characters
+     * off the page are already gone): cheaper than measuring each drawn
+     * character, and the same characters pdftotext prints. */
+    void count_words()
+    {
+        double w = pg->pass_w, h = pg->pass_h;
+
+        for (const TextFlow *f = getFlows(); f; f = f->getNext())
+            for (const TextBlock *b = f->getBlocks(); b; b = b->getNext())
+                for (const TextLine *l = b->getLines(); l; l = l->getNext())
+                    for (const TextWord *wd = l->getWords(); wd; wd = wd->getNext())
+                        count_word(wd, w, h);
+        if (pg->invisible > pg->chars)
+            pg->invisible = pg->chars;
     }
 
     void drawImageMask(GfxState *state,
@@ -266,43 +289,22 @@ class SignalTextDev : public TextOutputDev
         return true;
     }
 
-    /* A character as TextPage keeps it: its box from the baseline point,
-     * the advance and the font size, dropped when it lies off the page. */
-    void count_char(
-        GfxState *state, double x, double y, double dx, double dy, const Unicode *u, int uLen)
+    void count_word(const TextWord *wd, double w, double h)
     {
-        double x0, y0, x1, y1, fs = state->getTransformedFontSize();
-        double w = state->getPageWidth(), h = state->getPageHeight();
-        size_t shown = 0, bad = 0;
+        double x0, y0, x1, y1;
+        size_t shown = 0;
 
-        state->transform(x, y, &x0, &y0);
-        state->transform(x + dx, y + dy, &x1, &y1);
-        if (!std::isfinite(x0) || !std::isfinite(y0) || !std::isfinite(x1) || !std::isfinite(y1))
-            return;
-        if (std::max(x0, x1) < 0 || std::min(x0, x1) > w || y0 + fs < 0 || y0 - fs > h)
-            return;
-        if (uLen <= 0 || !u) {
-            /* no text at all: pdftotext drops it, and so does a ligature's
-             * second glyph when the first carries the whole mapping */
-            pg->nomap++;
-            return;
-        }
-        for (int k = 0; k < uLen; k++) {
-            if (is_space(u[k]))
+        for (int k = 0; k < wd->getLength(); k++) {
+            Unicode u = *wd->getChar(k);
+            if (is_space(u))
                 continue;
             shown++;
-            bad += (size_t)is_unmapped(u[k]);
+            pg->unmapped += (size_t)is_unmapped(u);
         }
-        if (!shown)
-            return;
         pg->chars += shown;
-        pg->unmapped += bad;
-        if (state->getRender() == 3 || state->getRender() == 7)
-            pg->invisible += shown;
-        if (std::fabs(x1 - x0) >= std::fabs(y1 - y0))
-            pg->text_area += clipped_area(x0, y0 - fs, x1, y0, w, h);
-        else
-            pg->text_area += clipped_area(x0 - fs / 2, y0, x0 + fs / 2, y1, w, h);
+        wd->getBBox(&x0, &y0, &x1, &y1);
+        if (shown)
+            pg->text_area += clipped_area(x0, y0, x1, y1, w, h);
     }
 
     /* The image's placement is the unit square through the CTM. */
@@ -432,6 +434,7 @@ dc_pdfcore_analyze(dc_pdfcore *pdf, size_t i, int want_text, size_t max_text, dc
         dc_pdfcore_page_size(pdf, i, &out->width, &out->height);
         /* pdftotext's call: 72 dpi, no rotation, media box, no crop */
         pdf->doc->displayPage(&dev, n, 72, 72, 0, true, false, false);
+        dev.count_words();
         if (sink.over)
             return dc_error_set(DC_ELIMIT, "page text is over the %zu-byte cap", max_text);
         if (want_text) {
