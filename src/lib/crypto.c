@@ -6,7 +6,6 @@
  * reference machine), and a text extraction that prints no hash never needs
  * it. The soname is Debian 12's (OpenSSL 3).
  */
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,22 +36,11 @@ static char crypto_error[256];
 
 static void load_crypto(void)
 {
-    void *lib = dlopen(DC_CRYPTO_SONAME, RTLD_NOW | RTLD_LOCAL), *sym;
+    static const dc_dl_sym syms[] = {DC_CRYPTO_FUNCS(DC_DL_SYM)};
 
-    if (!lib) {
-        (void)snprintf(crypto_error, sizeof(crypto_error), "cannot load %s: %s", DC_CRYPTO_SONAME,
-                       dlerror());
+    if (!dc_dl_open(DC_CRYPTO_SONAME, syms, sizeof(syms) / sizeof(syms[0]), crypto_error,
+                    sizeof(crypto_error)))
         return;
-    }
-#define DC_CRYPTO_LOAD(f)                                                                         \
-    sym = dlsym(lib, #f);                                                                         \
-    if (!sym) {                                                                                   \
-        (void)snprintf(crypto_error, sizeof(crypto_error), "%s has no %s", DC_CRYPTO_SONAME, #f); \
-        return;                                                                                   \
-    }                                                                                             \
-    memcpy(&dl_##f, &sym, sizeof(sym));
-    DC_CRYPTO_FUNCS(DC_CRYPTO_LOAD)
-#undef DC_CRYPTO_LOAD
     /* digests, HMAC and random bytes need no system openssl.cnf */
     if (!dl_OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL))
         (void)snprintf(crypto_error, sizeof(crypto_error), "libcrypto could not be initialised");

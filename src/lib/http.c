@@ -7,7 +7,6 @@
  * x-amzn-ErrorType) captured.
  */
 #include <ctype.h>
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,22 +59,11 @@ static char curl_error[256];
  * per process; the library stays loaded until exit). */
 static void load_curl(void)
 {
-    void *lib = dlopen(DC_CURL_SONAME, RTLD_NOW | RTLD_LOCAL), *sym;
+    static const dc_dl_sym syms[] = {DC_CURL_FUNCS(DC_DL_SYM)};
 
-    if (!lib) {
-        (void)snprintf(curl_error, sizeof(curl_error), "cannot load %s: %s", DC_CURL_SONAME,
-                       dlerror());
+    if (!dc_dl_open(DC_CURL_SONAME, syms, sizeof(syms) / sizeof(syms[0]), curl_error,
+                    sizeof(curl_error)))
         return;
-    }
-#define DC_CURL_LOAD(f)                                                                     \
-    sym = dlsym(lib, #f);                                                                   \
-    if (!sym) {                                                                             \
-        (void)snprintf(curl_error, sizeof(curl_error), "%s has no %s", DC_CURL_SONAME, #f); \
-        return;                                                                             \
-    }                                                                                       \
-    memcpy(&dl_##f, &sym, sizeof(sym));
-    DC_CURL_FUNCS(DC_CURL_LOAD)
-#undef DC_CURL_LOAD
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         (void)snprintf(curl_error, sizeof(curl_error), "libcurl could not be initialised");
 }

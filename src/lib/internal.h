@@ -27,6 +27,19 @@ int dc_error_oom(void);
 /* Prefix the current message with "prefix: " (e.g. "page 3"). Returns code. */
 int dc_error_prefix(int code, const char *fmt, ...) DC_PRINTF(2, 3);
 
+/* ---------------------------------------------------------------- loading */
+
+/* A function of a library loaded on first use: its name and the address of
+ * the pointer that receives it. DC_DL_SYM(f) makes one for dl_##f. */
+typedef struct {
+    const char *name;
+    void *slot;
+} dc_dl_sym;
+#define DC_DL_SYM(f) {#f, &dl_##f},
+/* dlopen soname and resolve every symbol into its slot (lazylibs.c).
+ * Returns the handle, or NULL with msg ("cannot load ...", "... has no f"). */
+void *dc_dl_open(const char *soname, const dc_dl_sym *syms, size_t n, char *msg, size_t size);
+
 /* ---------------------------------------------------------------- buffers */
 
 /* A growable byte buffer with a hard size cap (curl's dynbuf). The content

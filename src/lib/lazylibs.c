@@ -1,5 +1,7 @@
 /*
- * Loading libzip and libxml2 on first use (see lazylibs.h).
+ * Loading libraries on first use: dc_dl_open (used by every stage that
+ * loads its library this way: ocr.c, http.c, split.c, crypto.c) and the
+ * libzip and libxml2 loaders (see lazylibs.h).
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -24,57 +26,43 @@ static pthread_once_t zip_once = PTHREAD_ONCE_INIT, xml_once = PTHREAD_ONCE_INIT
 static char zip_error[256], xml_error[256];
 static int xml_loaded;
 
-/* dlopen soname; NULL with msg set when it cannot be loaded. */
-static void *open_lib(const char *soname, char *msg, size_t size)
+void *dc_dl_open(const char *soname, const dc_dl_sym *syms, size_t n, char *msg, size_t size)
 {
     void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
 
-    if (!lib)
+    if (!lib) {
         (void)snprintf(msg, size, "cannot load %s: %s", soname, dlerror());
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        void *sym = dlsym(lib, syms[i].name);
+        if (!sym) {
+            (void)snprintf(msg, size, "%s has no %s", soname, syms[i].name);
+            return NULL; /* stays loaded: nothing of it is used */
+        }
+        memcpy(syms[i].slot, &sym, sizeof(sym));
+    }
     return lib;
 }
 
-#define DC_LAZY_LOAD(f)                                            \
-    if (!msg[0]) {                                                 \
-        void *sym = dlsym(lib, #f);                                \
-        if (sym)                                                   \
-            memcpy(&dl_##f, &sym, sizeof(sym));                    \
-        else                                                       \
-            (void)snprintf(msg, size, "%s has no %s", soname, #f); \
-    }
-
 static void load_zip(void)
 {
-    const char *soname = DC_ZIP_SONAME;
-    char *msg = zip_error;
-    size_t size = sizeof(zip_error);
-    void *lib = open_lib(soname, msg, size);
+    static const dc_dl_sym syms[] = {DC_ZIP_FUNCS(DC_DL_SYM)};
 
-    if (!lib)
-        return;
-    DC_ZIP_FUNCS(DC_LAZY_LOAD)
+    (void)dc_dl_open(DC_ZIP_SONAME, syms, sizeof(syms) / sizeof(syms[0]), zip_error,
+                     sizeof(zip_error));
 }
 
 static void load_xml(void)
 {
-    const char *soname = DC_XML_SONAME;
-    char *msg = xml_error;
-    size_t size = sizeof(xml_error);
-    void *lib = open_lib(soname, msg, size), *free_var;
+    static const dc_dl_sym syms[] = {DC_XML_FUNCS(DC_DL_SYM){"xmlFree", &dl_xmlFree_var}};
 
-    if (!lib)
+    if (!dc_dl_open(DC_XML_SONAME, syms, sizeof(syms) / sizeof(syms[0]), xml_error,
+                    sizeof(xml_error)))
         return;
-    DC_XML_FUNCS(DC_LAZY_LOAD)
-    free_var = msg[0] ? NULL : dlsym(lib, "xmlFree");
-    if (!msg[0] && !free_var)
-        (void)snprintf(msg, size, "%s has no xmlFree", soname);
-    if (msg[0])
-        return;
-    dl_xmlFree_var = free_var;
     dl_xmlInitParser(); /* once, before any thread parses */
     xml_loaded = 1;
 }
-#undef DC_LAZY_LOAD
 
 int dc_zip_load(void)
 {

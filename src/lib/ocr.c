@@ -107,23 +107,10 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 /* Load libtesseract and resolve the functions used here. */
 static void load_tesseract(void)
 {
-    void *sym;
+    static const dc_dl_sym syms[] = {DC_TESS_FUNCS(DC_DL_SYM)};
 
-    tess_lib = dlopen(DC_TESS_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!tess_lib) {
-        (void)snprintf(tess_error, sizeof(tess_error), "cannot load %s: %s", DC_TESS_SONAME,
-                       dlerror());
-        return;
-    }
-#define DC_TESS_LOAD(f)                                                                     \
-    sym = dlsym(tess_lib, #f);                                                              \
-    if (!sym) {                                                                             \
-        (void)snprintf(tess_error, sizeof(tess_error), "%s has no %s", DC_TESS_SONAME, #f); \
-        return;                                                                             \
-    }                                                                                       \
-    memcpy(&dl_##f, &sym, sizeof(sym));
-    DC_TESS_FUNCS(DC_TESS_LOAD)
-#undef DC_TESS_LOAD
+    tess_lib = dc_dl_open(DC_TESS_SONAME, syms, sizeof(syms) / sizeof(syms[0]), tess_error,
+                          sizeof(tess_error));
 }
 
 static void process_init(void)

@@ -5,7 +5,6 @@
  * layer stay byte for byte what they were; a cairo re-render would drop
  * that layer), TIFF pages through Leptonica (lossless re-encoding).
  */
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,23 +64,10 @@ static char qpdf_load_error[256];
 
 static void load_qpdf(void)
 {
-    void *lib = dlopen(DC_QPDF_SONAME, RTLD_NOW | RTLD_LOCAL), *sym;
+    static const dc_dl_sym syms[] = {DC_QPDF_FUNCS(DC_DL_SYM)};
 
-    if (!lib) {
-        (void)snprintf(qpdf_load_error, sizeof(qpdf_load_error), "cannot load %s: %s",
-                       DC_QPDF_SONAME, dlerror());
-        return;
-    }
-#define DC_QPDF_LOAD(f)                                                                          \
-    sym = dlsym(lib, #f);                                                                        \
-    if (!sym) {                                                                                  \
-        (void)snprintf(qpdf_load_error, sizeof(qpdf_load_error), "%s has no %s", DC_QPDF_SONAME, \
-                       #f);                                                                      \
-        return;                                                                                  \
-    }                                                                                            \
-    memcpy(&dl_##f, &sym, sizeof(sym));
-    DC_QPDF_FUNCS(DC_QPDF_LOAD)
-#undef DC_QPDF_LOAD
+    (void)dc_dl_open(DC_QPDF_SONAME, syms, sizeof(syms) / sizeof(syms[0]), qpdf_load_error,
+                     sizeof(qpdf_load_error));
 }
 
 /* ---------------------------------------------------------------- PDF */
