@@ -76,5 +76,23 @@ assert a == b, "outputs differ"
 assert a["pages"][4]["extractor"] == "ocr" and a["pages"][0]["extractor"] == "parser"
 PY
 
+# 4. when ../shared/corpus is there: right-to-left text, ligature glyphs
+# without a mapping of their own, rotated pages, a form, a CID font
+C=${DC_CORPUS:-}
+if [ -n "$C" ] && [ -d "$C" ]; then
+    for f in py-pdf__sample-files/015-arabic/habibi.pdf \
+        py-pdf__sample-files/015-arabic/habibi-rotated.pdf \
+        mozilla__pdf.js/test/pdfs/ArabicCIDTrueType.pdf \
+        py-pdf__sample-files/012-libreoffice-form/libreoffice-form.pdf \
+        mozilla__pdf.js/test/pdfs/standard_fonts.pdf; do
+        [ -f "$C/$f" ] || continue
+        "$BIN" extract --format text --limits none "$C/$f" >"$T/c.txt" 2>/dev/null
+        pdftotext -enc UTF-8 "$C/$f" "$T/cp.txt"
+        same_words "$T/c.txt" "$T/cp.txt" && ok || bad "corpus $f: words differ from pdftotext"
+    done
+else
+    echo "corpus checks skipped: ../shared/corpus is absent"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
