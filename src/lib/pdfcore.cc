@@ -359,9 +359,9 @@ extern "C" int dc_pdfcore_open(
             std::optional<GooString> p;
             if (pw)
                 p = GooString(pw);
-            Object dict;
+            /* as poppler-glib opens bytes: a null dictionary */
             auto *st =
-                new MemStream(static_cast<const char *>(data), 0, (Goffset)len, std::move(dict));
+                new MemStream(static_cast<const char *>(data), 0, (Goffset)len, Object(objNull));
             return std::make_unique<PDFDoc>(st, p, p);
         };
         std::unique_ptr<PDFDoc> doc = open(nullptr);
