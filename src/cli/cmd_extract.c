@@ -66,6 +66,8 @@ enum {
     OPT_MAX_MEMORY,
     OPT_NO_ROTATE,
     OPT_MAX_MP,
+    OPT_MAX_IMAGE_MP,
+    OPT_MAX_INPUT,
     OPT_NO_ISOLATION,
     OPT_THRESHOLD,
 };
@@ -97,6 +99,10 @@ static void print_help(void)
         "      --dpi N              OCR render resolution (default 300)\n"
         "      --max-megapixels N   cap on a rendered page; the DPI is lowered to fit\n"
         "                           (default 100)\n"
+        "      --max-image-megapixels N\n"
+        "                           refuse an image (page) larger than this, read from\n"
+        "                           its header before decoding (default 250)\n"
+        "      --max-input-mb N     refuse a file larger than this (default 256)\n"
         "  -j, --jobs N             pages OCRed in parallel (default: number of cores)\n"
         "      --lang L             Tesseract languages, e.g. eng or eng+deu (default eng)\n"
         "      --page-timeout S     OCR seconds per page; a page over it gets a page error\n"
@@ -178,6 +184,12 @@ static int parse_ocr_option(extract_args *a, int c)
         break;
     case OPT_MAX_MP:
         NUM_OPT("--max-megapixels", 1, 1000, a->opts.max_megapixels, AS_DOUBLE);
+        break;
+    case OPT_MAX_IMAGE_MP:
+        NUM_OPT("--max-image-megapixels", 1, 10000, a->opts.max_image_megapixels, AS_DOUBLE);
+        break;
+    case OPT_MAX_INPUT:
+        NUM_OPT("--max-input-mb", 1, 65536, a->opts.max_input_bytes, AS_MB);
         break;
     case 'j':
         NUM_OPT("--jobs", 1, 256, a->opts.jobs, AS_INT);
@@ -287,6 +299,8 @@ static int parse_args(extract_args *a, int argc, char **argv)
         {"password", required_argument, NULL, OPT_PASSWORD},
         {"dpi", required_argument, NULL, OPT_DPI},
         {"max-megapixels", required_argument, NULL, OPT_MAX_MP},
+        {"max-image-megapixels", required_argument, NULL, OPT_MAX_IMAGE_MP},
+        {"max-input-mb", required_argument, NULL, OPT_MAX_INPUT},
         {"jobs", required_argument, NULL, 'j'},
         {"lang", required_argument, NULL, OPT_LANG},
         {"page-timeout", required_argument, NULL, OPT_PAGE_TIMEOUT},

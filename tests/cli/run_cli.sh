@@ -76,6 +76,25 @@ if run bad-config 3 -- extract --config "$T/bogus.json" "$T/hello.txt"; then
 fi
 if run missing-config 4 -- extract --config "$T/none.json" "$T/hello.txt"; then stdout_empty && stderr_lines 1 && ok || bad "one line"; fi
 if run dev-full 4 -- extract "$T/hello.txt" -o /dev/full; then stderr_lines 1 && stderr_has "cannot write output" && ok || bad "write error"; fi
+# the input and decoded-image caps, from the command line
+python3 -c "import sys; open(sys.argv[1], 'w').write('word ' * 300000)" "$T/capped.txt"
+if run input-cap 5 -- extract --max-input-mb 1 "$T/capped.txt"; then
+    stdout_empty && stderr_lines 1 && stderr_has "file is 1500000 bytes, over the 1048576-byte input limit" && ok || bad "input cap"
+fi
+if run input-cap-ok 0 -- extract --max-input-mb 2 --limits none --format text "$T/capped.txt"; then ok; fi
+python3 - "$T/wide.png" <<'PY'
+import struct, sys, zlib
+w, h = 2000, 1000  # 2 megapixels, white
+raw = b"".join(b"\0" + b"\xff" * w for _ in range(h))
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+                              + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+PY
+if run image-cap 5 -- extract --max-image-megapixels 1 "$T/wide.png"; then
+    stdout_empty && stderr_lines 1 && stderr_has "image is 2000x1000 (2.0 megapixels), over the 1-megapixel limit" && ok || bad "image cap"
+fi
+if run image-cap-range 2 -- extract --max-image-megapixels 0 "$T/wide.png"; then stdout_empty && stderr_has "max-image-megapixels" && ok || bad "range"; fi
 
 # --- results -------------------------------------------------------------
 if run text-json 0 -- extract "$T/hello.txt"; then
