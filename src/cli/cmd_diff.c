@@ -6,10 +6,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "supervise.h"
 
 #define FILE_MAX ((size_t)256 << 20)
 
@@ -21,6 +24,8 @@ typedef struct {
     double max_cer;
     int json, words;
     const char *file;
+    int isolate; /* extract in a supervised child (default) */
+    cli_limits limits;
 } diff_args;
 
 enum {
@@ -37,6 +42,9 @@ enum {
     OPT_LANG,
     OPT_PASSWORD,
     OPT_NO_ROTATE,
+    OPT_TIMEOUT,
+    OPT_MAX_MEMORY,
+    OPT_NO_ISOLATION,
 };
 
 static void print_help(void)
@@ -63,9 +71,14 @@ static void print_help(void)
         "  -o, --output FILE     write the table or JSON to FILE\n\n"
         "Extraction: --dpi N, --lang L, -j/--jobs N, --password PW, --no-rotate\n"
         "(as for extract).\n\n"
+        "Isolation (the extractions and the comparison run in a worker process):\n"
+        "      --timeout S       seconds for the whole comparison (default 600; 0: none)\n"
+        "      --max-memory MB   resident memory of the worker (default 4096; 0: none)\n"
+        "      --no-isolation    run in this process (no time or memory limit)\n\n"
         "Exit status: 0 the sides agree within --max-cer; 1 they do not (or internal\n"
         "error); 2 usage; 3 config; 4 input unreadable or output not writable;\n"
-        "5 unsupported or damaged document or result file; 6 extraction failed.\n");
+        "5 unsupported or damaged document or result file; 6 extraction failed;\n"
+        "10 the time or memory limit was hit.\n");
 }
 
 static int parse_value(diff_args *a, int c)
@@ -87,6 +100,17 @@ static int parse_value(diff_args *a, int c)
         if (cli_parse_num(optarg, 1, 256, &v) < 0)
             return cli_usage("diff", "--jobs: '%s' is not a number from 1 to 256", optarg);
         a->opts.jobs = (int)v;
+        break;
+    case OPT_TIMEOUT:
+        if (cli_parse_num(optarg, 0, 864000, &v) < 0)
+            return cli_usage("diff", "--timeout: '%s' is not a number from 0 to 864000", optarg);
+        a->limits.timeout = v;
+        break;
+    case OPT_MAX_MEMORY:
+        if (cli_parse_num(optarg, 0, 1048576, &v) < 0)
+            return cli_usage("diff", "--max-memory: '%s' is not a number from 0 to 1048576",
+                             optarg);
+        a->limits.max_memory = (size_t)v << 20;
         break;
     default:
         return -2;
@@ -137,6 +161,9 @@ static int parse_option(diff_args *a, int c, char **argv)
     case OPT_NO_ROTATE:
         a->opts.rotate = 0;
         break;
+    case OPT_NO_ISOLATION:
+        a->isolate = 0;
+        break;
     case 'h':
         print_help();
         return CLI_EXIT_OK;
@@ -166,6 +193,9 @@ static int parse_args(diff_args *a, int argc, char **argv)
         {"jobs", required_argument, NULL, 'j'},
         {"password", required_argument, NULL, OPT_PASSWORD},
         {"no-rotate", no_argument, NULL, OPT_NO_ROTATE},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+        {"no-isolation", no_argument, NULL, OPT_NO_ISOLATION},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -323,6 +353,42 @@ static int run(const diff_args *a)
     return rc;
 }
 
+/* cli_work_fn: the whole comparison in the worker, its standard output
+ * going to the pipe (stderr stays the terminal's). */
+static int work_fn(void *payload, int fd)
+{
+    int rc;
+
+    if (dup2(fd, STDOUT_FILENO) < 0)
+        return CLI_EXIT_ERROR;
+    cli_fault_hook(((const diff_args *)payload)->file);
+    rc = run(payload);
+    if (fflush(stdout) != 0)
+        rc = CLI_EXIT_INPUT;
+    return rc;
+}
+
+/*
+ * A hostile FILE can hang a parser or allocate without end inside a
+ * library, as in extract: the comparison then runs in a supervised worker
+ * whose output is passed on only when it ends normally.
+ */
+static int run_isolated(const diff_args *a)
+{
+    char *out = NULL, msg[256];
+    size_t len = 0;
+    int rc = cli_supervise(&a->limits, work_fn, (void *)a, &out, &len, msg, sizeof(msg));
+
+    if (rc < 0) {
+        rc = cli_error(rc == DC_ECRASH ? CLI_EXIT_ERROR : cli_exit_code(rc), "diff", "%s: %s",
+                       a->file, msg);
+    } else if (len && (cli_write(stdout, out, len) < 0 || fflush(stdout) != 0)) {
+        rc = cli_error(CLI_EXIT_INPUT, "diff", "standard output: cannot write output");
+    }
+    free(out);
+    return rc;
+}
+
 int cmd_diff(int argc, char **argv)
 {
     static const dc_extract_options defaults = DC_EXTRACT_OPTIONS_INIT;
@@ -333,8 +399,14 @@ int cmd_diff(int argc, char **argv)
     a.opts = defaults;
     a.opts.password = getenv("DOCCLASS_PDF_PASSWORD");
     a.max_cer = 0.05;
+    a.isolate = 1;
+    a.limits.timeout = 600;
+    a.limits.max_memory = (size_t)4096 << 20;
     rc = parse_args(&a, argc, argv);
     if (rc >= 0)
         return rc;
+    /* FILE is parsed (extracted, or rendered for the report): isolate */
+    if (a.isolate && a.file)
+        return run_isolated(&a);
     return run(&a);
 }

@@ -67,6 +67,25 @@ rc=$?
 printf '{"x":1}' >odd.json
 "$BIN" diff --a-file odd.json --b-file gt.txt >/dev/null 2>&1; [ $? -eq 5 ] && ok || bad "odd JSON: want 5"
 
+# 3b. isolation: a hang, a crash, a memory blow-up in the worker end in one
+# line and exit 10 / 1, with nothing on stdout (tests/docclass_faulty)
+FAULTY=${DOCCLASS_FAULTY:-}
+if [ -n "$FAULTY" ] && [ -x "$FAULTY" ]; then
+    DOCCLASS_FAULT=hang "$FAULTY" diff --timeout 1 digital.pdf >out.txt 2>err.txt
+    rc=$?
+    [ $rc -eq 10 ] && [ ! -s out.txt ] && [ "$(wc -l <err.txt)" -eq 1 ] &&
+        grep -q "digital.pdf: stopped after the 1 s time limit" err.txt && ok ||
+        { bad "diff hang: exit $rc"; cat err.txt; }
+    DOCCLASS_FAULT=crash "$FAULTY" diff digital.pdf >out.txt 2>err.txt
+    rc=$?
+    [ $rc -eq 1 ] && [ ! -s out.txt ] && grep -q "worker crashed (signal " err.txt && ok ||
+        { bad "diff crash: exit $rc"; cat err.txt; }
+    DOCCLASS_FAULT=memory "$FAULTY" diff --max-memory 200 digital.pdf >out.txt 2>err.txt
+    rc=$?
+    [ $rc -eq 10 ] && [ ! -s out.txt ] && grep -q "memory limit" err.txt && ok ||
+        { bad "diff memory: exit $rc"; cat err.txt; }
+fi
+
 # 4. HTML reports: three pages; A the truth of page 2 altered or not
 "$BIN" extract --format textract --dpi 150 -j 1 --limits none three-pages.pdf >tx.json 2>/dev/null
 python3 - tx.json tx-bad.json <<'PY' || bad "cannot alter the Textract JSON"
