@@ -148,14 +148,59 @@ static double num(const json_t *a, size_t i)
     return json_number_value(json_array_get(a, i));
 }
 
-/* OCR words of a page record ({"words": {"width", "height", "lines"}}). */
+/*
+ * Map a box of the image Tesseract read back onto the page as rendered
+ * (ocr.c turned the page upright, then deskewed it): undo the skew by
+ * rotating the corners about the centre (pixels, y down; Leptonica's
+ * positive angles are clockwise), then the quarter turns, rotating the
+ * upright image clockwise by the detected angle. Box in fractions of the
+ * recognised image, w x h pixels; out in fractions of the page.
+ */
+static void unrotate_box(double box[4], double w, double h, int rotation, double skew)
+{
+    double xs[4] = {box[0], box[2], box[0], box[2]}, ys[4] = {box[1], box[1], box[3], box[3]};
+    double a = skew * 3.14159265358979323846 / 180.0, c = cos(a), s = sin(a);
+    int k;
+
+    for (k = 0; k < 4; k++) {
+        double dx = (xs[k] - 0.5) * w, dy = (ys[k] - 0.5) * h;
+        double u = 0.5 + (dx * c + dy * s) / w, v = 0.5 + (-dx * s + dy * c) / h;
+        switch (rotation) {
+        case 90: /* clockwise quarter turn: (u, v) -> (1 - v, u) */
+            xs[k] = 1 - v;
+            ys[k] = u;
+            break;
+        case 180:
+            xs[k] = 1 - u;
+            ys[k] = 1 - v;
+            break;
+        case 270:
+            xs[k] = v;
+            ys[k] = 1 - u;
+            break;
+        default:
+            xs[k] = u;
+            ys[k] = v;
+        }
+    }
+    box[0] = fmax(0, fmin(fmin(xs[0], xs[1]), fmin(xs[2], xs[3])));
+    box[2] = fmin(1, fmax(fmax(xs[0], xs[1]), fmax(xs[2], xs[3])));
+    box[1] = fmax(0, fmin(fmin(ys[0], ys[1]), fmin(ys[2], ys[3])));
+    box[3] = fmin(1, fmax(fmax(ys[0], ys[1]), fmax(ys[2], ys[3])));
+}
+
+/* OCR words of a page record ({"words": {"width", "height", "lines"}}),
+ * as boxes on the page as rendered (rotation and skew undone). */
 int dc_page_info_words(dc_words *ws, const json_t *info)
 {
     /* "words" in the page record (ocr.c); older records nest them in "ocr" */
     const json_t *ocr = json_object_get(info, "words") ? json_object_get(info, "words")
                                                        : json_object_get(info, "ocr");
+    const json_t *turn = json_object_get(info, "ocr");
     double w = json_number_value(json_object_get(ocr, "width"));
     double h = json_number_value(json_object_get(ocr, "height"));
+    int rotation = (int)json_integer_value(json_object_get(turn, "rotation"));
+    double skew = json_number_value(json_object_get(turn, "skew"));
     const json_t *line, *word;
     size_t i, j;
     int err = DC_OK;
@@ -171,6 +216,8 @@ int dc_page_info_words(dc_words *ws, const json_t *info)
             double box[4] = {num(bb, 0) / w, num(bb, 1) / h, num(bb, 2) / w, num(bb, 3) / h};
             if (!t || json_array_size(bb) != 4)
                 continue;
+            if (rotation || skew != 0)
+                unrotate_box(box, w, h, rotation, skew);
             err = dc_words_add(ws, t, strlen(t), box,
                                json_number_value(json_object_get(word, "conf")));
             if (err < 0)

@@ -244,6 +244,83 @@ static void test_bad_input(void **state)
     free(other);
 }
 
+/* Ink (grey < 128) of g inside the box (fractions of the page): its share
+ * and its centroid as fractions of the box (0.5, 0.5 is the middle). */
+static double box_ink(const dc_gray *g, const dc_word *w, double *cx, double *cy)
+{
+    int x0 = (int)floor(w->x0 * g->width), x1 = (int)ceil(w->x1 * g->width);
+    int y0 = (int)floor(w->y0 * g->height), y1 = (int)ceil(w->y1 * g->height);
+    double n = 0, sx = 0, sy = 0;
+
+    for (int y = y0; y < y1 && y < g->height; y++)
+        for (int x = x0; x < x1 && x < g->width; x++)
+            if (x >= 0 && y >= 0 && g->px[(size_t)y * (size_t)g->stride + (size_t)x] < 128) {
+                n++;
+                sx += x + 0.5;
+                sy += y + 0.5;
+            }
+    *cx = n ? (sx / n - x0) / (x1 - x0) : 0;
+    *cy = n ? (sy / n - y0) / (y1 - y0) : 0;
+    return n / ((double)(x1 - x0) * (y1 - y0));
+}
+
+/* OCR word boxes of a turned and of a skewed scan land on the words of the
+ * page as rendered: ink inside every box, centred in it; on the page turned
+ * by 90 degrees the boxes of words are taller than wide. */
+static void test_boxes_on_turned_pages(void **state)
+{
+    dc_extract_options o = DC_EXTRACT_OPTIONS_INIT;
+    const char *p = dc_test_tmp("turned.pdf");
+    dc_document *d = NULL;
+    char *js = NULL, *bytes;
+    size_t n = 0;
+    json_t *r;
+    (void)state;
+
+    o.dpi = 150;
+    o.jobs = 1;
+    o.limits = DC_LIMITS_NONE;
+    assert_int_equal(dc_pdf_gen_pages(p, "rk"), 0);
+    bytes = dc_test_slurp(p, &n);
+    assert_non_null(bytes);
+    assert_dc_ok(dc_document_extract_mem(&d, bytes, n, p, &o));
+    assert_dc_ok(dc_document_to_json(&js, d, 0));
+    r = json_loads(js, 0, NULL);
+    for (size_t i = 0; i < 2; i++) {
+        const json_t *page = json_array_get(json_object_get(r, "pages"), i);
+        const json_t *ocr = json_object_get(page, "ocr");
+        dc_words ws = {0};
+        dc_gray g;
+        size_t centred = 0, tall = 0, long_words = 0;
+        assert_dc_ok(dc_page_info_words(&ws, page));
+        assert_true(ws.n >= 20);
+        if (i == 0)
+            assert_int_equal(json_integer_value(json_object_get(ocr, "rotation")), 90);
+        else
+            assert_true(fabs(json_real_value(json_object_get(ocr, "skew"))) > 2);
+        assert_dc_ok(dc_pdf_render_gray(&g, bytes, n, NULL, i, 1500));
+        for (size_t k = 0; k < ws.n; k++) {
+            double cx, cy, ink = box_ink(&g, &ws.w[k], &cx, &cy);
+            double wpt = (ws.w[k].x1 - ws.w[k].x0) * 612, hpt = (ws.w[k].y1 - ws.w[k].y0) * 792;
+            centred += ink > 0.05 && fabs(cx - 0.5) < 0.2 && fabs(cy - 0.5) < 0.2;
+            if (strlen(ws.w[k].text) >= 5) {
+                long_words++;
+                tall += hpt > wpt;
+            }
+        }
+        print_message("page %zu: %zu of %zu boxes centred on ink, %zu of %zu long words tall\n",
+                      i + 1, centred, ws.n, tall, long_words);
+        assert_true(centred >= ws.n * 9 / 10);
+        assert_int_equal(tall, i == 0 ? long_words : 0);
+        dc_gray_dispose(&g);
+        dc_words_dispose(&ws);
+    }
+    json_decref(r);
+    dc_free(js);
+    dc_document_free(d);
+    free(bytes);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +328,7 @@ int main(void)
         cmocka_unit_test(test_structure),
         cmocka_unit_test(test_service_model),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_boxes_on_turned_pages),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

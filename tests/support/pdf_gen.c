@@ -94,6 +94,18 @@ static void paint_scan(cairo_t *cr, int rotated)
     cairo_surface_destroy(img);
 }
 
+/* The scan turned by a few degrees about the page centre, as a sheet put
+ * crooked on a scanner. */
+static void paint_skewed(cairo_t *cr, double degrees)
+{
+    cairo_save(cr);
+    cairo_translate(cr, LETTER_W / 2.0, LETTER_H / 2.0);
+    cairo_rotate(cr, degrees * G_PI / 180.0);
+    cairo_translate(cr, -LETTER_W / 2.0, -LETTER_H / 2.0);
+    paint_scan(cr, 0);
+    cairo_restore(cr);
+}
+
 static void draw_vector(cairo_t *cr)
 {
     cairo_set_source_rgb(cr, 0, 0, 0);
@@ -119,6 +131,9 @@ static void draw_page(cairo_t *cr, char kind, int index)
     case 'r':
         paint_scan(cr, 1);
         break;
+    case 'k':
+        paint_skewed(cr, 3.0);
+        break;
     case 'h': {
         const char *hdr[] = {dc_pdf_gen_header, NULL};
         paint_scan(cr, 0);
@@ -134,7 +149,7 @@ static void draw_page(cairo_t *cr, char kind, int index)
 }
 
 /* Write a letter-size PDF whose pages are given by kinds: d digital, s scan,
- * r rotated scan, h hybrid (digital header over a scan), v vector-only,
+ * r rotated scan, k scan skewed by 3 degrees, h hybrid (digital header over a scan), v vector-only,
  * b blank. Returns 0 or -1. */
 int dc_pdf_gen_pages(const char *path, const char *kinds)
 {

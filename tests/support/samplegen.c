@@ -3,7 +3,7 @@
  * dc_samplegen --tree OUTDIR   write a tree of documents with known classes
  *                              for the scan tests, and OUTDIR/expected.tsv
  * dc_samplegen --pages PDF KINDS  one PDF, a page per letter of KINDS (d digital,
- *                              s scan, r rotated scan, h hybrid, v vector, b blank)
+ *                              s scan, r rotated scan, k skewed scan, h hybrid, v vector, b blank)
  */
 #include <stdio.h>
 #include <string.h>
