@@ -25,6 +25,15 @@ extern "C" {
  */
 DC_API int dc_library_init(void);
 
+/**
+ * Load now the libraries docclass otherwise loads on first use for DOCX and
+ * hashing (libzip, libxml2, libcrypto), e.g. in a process about to fork one
+ * worker per document, which would each load them again. Tesseract, libcurl
+ * and libqpdf stay loaded on first use. @return DC_OK, or < 0 naming the
+ * library that cannot be loaded.
+ */
+DC_API int dc_library_preload(void);
+
 /** Release process-wide state. */
 DC_API void dc_library_shutdown(void);
 

@@ -514,5 +514,8 @@ int cmd_extract(int argc, char **argv)
     if (rc >= 0)
         return rc;
     a.many = argc - optind > 1;
+    /* one worker per file: load once here what each would load again */
+    if (a.many && a.isolate && dc_library_preload() < 0)
+        return cli_error(CLI_EXIT_ERROR, "extract", "%s", dc_error_last()->message);
     return run(&a, argc - optind, argv + optind);
 }

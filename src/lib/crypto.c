@@ -46,7 +46,7 @@ static void load_crypto(void)
         (void)snprintf(crypto_error, sizeof(crypto_error), "libcrypto could not be initialised");
 }
 
-static int crypto_available(void)
+int dc_crypto_load(void)
 {
     (void)pthread_once(&crypto_once, load_crypto);
     if (crypto_error[0])
@@ -68,7 +68,7 @@ static void to_hex(char *out, const unsigned char *md, size_t n)
 int dc_sha256_hex(char out[65], const void *data, size_t len)
 {
     unsigned char md[SHA256_DIGEST_LENGTH];
-    int err = crypto_available();
+    int err = dc_crypto_load();
 
     out[0] = '\0';
     if (err < 0)
@@ -83,7 +83,7 @@ int dc_hmac_sha256(
     unsigned char out[32], const void *key, size_t keylen, const void *msg, size_t msglen)
 {
     unsigned int n = 0;
-    int err = crypto_available();
+    int err = dc_crypto_load();
 
     if (err < 0)
         return err;
@@ -99,7 +99,7 @@ int dc_base64(dc_buf *out, const void *data, size_t len)
     const size_t chunk = (size_t)3 << 20;
     unsigned char *tmp = NULL;
     size_t done = 0;
-    int err = crypto_available();
+    int err = dc_crypto_load();
 
     if (err < 0)
         return err;
@@ -120,7 +120,7 @@ int dc_base64(dc_buf *out, const void *data, size_t len)
 
 int dc_random_bytes(void *buf, size_t n)
 {
-    int err = crypto_available();
+    int err = dc_crypto_load();
 
     if (err < 0)
         return err;

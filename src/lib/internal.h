@@ -94,6 +94,8 @@ int dc_sha256_hex(char out[65], const void *data, size_t len);
 int dc_hmac_sha256(
     unsigned char out[32], const void *key, size_t keylen, const void *msg, size_t msglen);
 int dc_base64(dc_buf *out, const void *data, size_t len);
+/* Load libcrypto now (it is otherwise loaded by the first call above). */
+int dc_crypto_load(void);
 int dc_random_bytes(void *buf, size_t n);
 void dc_cleanse(void *p, size_t n);
 

@@ -10,6 +10,17 @@ int dc_library_init(void)
     return DC_OK;
 }
 
+int dc_library_preload(void)
+{
+    int err = dc_zip_load();
+
+    if (err >= 0)
+        err = dc_xml_load();
+    if (err >= 0)
+        err = dc_crypto_load();
+    return err;
+}
+
 void dc_library_shutdown(void)
 {
     /* the libraries loaded on first use (libcurl, libqpdf, libcrypto,
