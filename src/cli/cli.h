@@ -64,6 +64,30 @@ int cli_load_config(dc_reader_config *cfg,
 /* --threshold NAME=VALUE. Returns -1 on success, else CLI_EXIT_USAGE (printed). */
 int cli_parse_threshold(dc_routing_thresholds *t, const char *cmd, const char *arg);
 
+/* Options every extracting command (extract, scan, diff) takes alike; their
+ * getopt ids are above any command's own. */
+enum {
+    CLI_OPT_TIMEOUT = 0x1000,
+    CLI_OPT_MAX_MEMORY,
+    CLI_OPT_DPI,
+    CLI_OPT_PASSWORD,
+    CLI_OPT_THRESHOLD,
+};
+#define CLI_SHARED_OPTIONS                                           \
+    {"timeout", required_argument, NULL, CLI_OPT_TIMEOUT},           \
+        {"max-memory", required_argument, NULL, CLI_OPT_MAX_MEMORY}, \
+        {"dpi", required_argument, NULL, CLI_OPT_DPI},               \
+        {"password", required_argument, NULL, CLI_OPT_PASSWORD},     \
+    {                                                                \
+        "threshold", required_argument, NULL, CLI_OPT_THRESHOLD      \
+    }
+
+/* Parse option c (with optarg) when it is one of CLI_SHARED_OPTIONS: -1
+ * when parsed, -2 when c is not one of them, else an exit code (the usage
+ * error was printed). */
+int cli_parse_shared(
+    const char *cmd, int c, dc_extract_options *o, double *timeout, size_t *max_memory);
+
 #ifdef DOCCLASS_FAULT_HOOKS
 /* Test-only (tests/docclass_faulty): misbehave on request, see fault.c. */
 void cli_fault_hook(const char *path);

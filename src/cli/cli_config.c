@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -66,4 +67,38 @@ int cli_parse_threshold(dc_routing_thresholds *t, const char *cmd, const char *a
                      "garbled-ratio, scan-image-share, hybrid-text-coverage, blank-ink, "
                      "invisible-ratio",
                      arg);
+}
+
+int cli_parse_shared(
+    const char *cmd, int c, dc_extract_options *o, double *timeout, size_t *max_memory)
+{
+    double v = 0;
+
+    switch (c) {
+    case CLI_OPT_TIMEOUT:
+        if (cli_parse_num(optarg, 0, 864000, &v) < 0)
+            return cli_usage(cmd, "--timeout: '%s' is not a number of seconds from 0 to 864000",
+                             optarg);
+        *timeout = v;
+        break;
+    case CLI_OPT_MAX_MEMORY:
+        if (cli_parse_num(optarg, 0, 1048576, &v) < 0)
+            return cli_usage(cmd, "--max-memory: '%s' is not a number of MB from 0 to 1048576",
+                             optarg);
+        *max_memory = (size_t)v << 20;
+        break;
+    case CLI_OPT_DPI:
+        if (cli_parse_num(optarg, 30, 1200, &v) < 0)
+            return cli_usage(cmd, "--dpi: '%s' is not a number from 30 to 1200", optarg);
+        o->dpi = (int)v;
+        break;
+    case CLI_OPT_PASSWORD:
+        o->password = optarg;
+        break;
+    case CLI_OPT_THRESHOLD:
+        return cli_parse_threshold(&o->routing, cmd, optarg);
+    default:
+        return -2;
+    }
+    return -1;
 }

@@ -38,12 +38,8 @@ enum {
     OPT_JSON,
     OPT_HTML,
     OPT_PNG,
-    OPT_DPI,
     OPT_LANG,
-    OPT_PASSWORD,
     OPT_NO_ROTATE,
-    OPT_TIMEOUT,
-    OPT_MAX_MEMORY,
     OPT_NO_ISOLATION,
 };
 
@@ -69,8 +65,8 @@ static void print_help(void)
         "      --html REPORT     write a self-contained HTML report\n"
         "      --png DIR         write the page images with both sides' word boxes\n"
         "  -o, --output FILE     write the table or JSON to FILE\n\n"
-        "Extraction: --dpi N, --lang L, -j/--jobs N, --password PW, --no-rotate\n"
-        "(as for extract).\n\n"
+        "Extraction: --dpi N, --lang L, -j/--jobs N, --password PW, --no-rotate,\n"
+        "--threshold NAME=VALUE (as for extract).\n\n"
         "Isolation (the extractions and the comparison run in a worker process):\n"
         "      --timeout S       seconds for the whole comparison (default 600; 0: none)\n"
         "      --max-memory MB   resident memory of the worker (default 4096; 0: none)\n"
@@ -84,33 +80,20 @@ static void print_help(void)
 static int parse_value(diff_args *a, int c)
 {
     double v = 0;
+    int r = cli_parse_shared("diff", c, &a->opts, &a->limits.timeout, &a->limits.max_memory);
 
+    if (r != -2)
+        return r;
     switch (c) {
     case OPT_MAX_CER:
         if (cli_parse_num(optarg, 0, 1e9, &v) < 0)
             return cli_usage("diff", "--max-cer: '%s' is not a number >= 0", optarg);
         a->max_cer = v;
         break;
-    case OPT_DPI:
-        if (cli_parse_num(optarg, 30, 1200, &v) < 0)
-            return cli_usage("diff", "--dpi: '%s' is not a number from 30 to 1200", optarg);
-        a->opts.dpi = (int)v;
-        break;
     case 'j':
         if (cli_parse_num(optarg, 1, 256, &v) < 0)
             return cli_usage("diff", "--jobs: '%s' is not a number from 1 to 256", optarg);
         a->opts.jobs = (int)v;
-        break;
-    case OPT_TIMEOUT:
-        if (cli_parse_num(optarg, 0, 864000, &v) < 0)
-            return cli_usage("diff", "--timeout: '%s' is not a number from 0 to 864000", optarg);
-        a->limits.timeout = v;
-        break;
-    case OPT_MAX_MEMORY:
-        if (cli_parse_num(optarg, 0, 1048576, &v) < 0)
-            return cli_usage("diff", "--max-memory: '%s' is not a number from 0 to 1048576",
-                             optarg);
-        a->limits.max_memory = (size_t)v << 20;
         break;
     default:
         return -2;
@@ -155,9 +138,6 @@ static int parse_option(diff_args *a, int c, char **argv)
     case OPT_LANG:
         a->opts.lang = optarg;
         break;
-    case OPT_PASSWORD:
-        a->opts.password = optarg;
-        break;
     case OPT_NO_ROTATE:
         a->opts.rotate = 0;
         break;
@@ -188,13 +168,10 @@ static int parse_args(diff_args *a, int argc, char **argv)
         {"html", required_argument, NULL, OPT_HTML},
         {"png", required_argument, NULL, OPT_PNG},
         {"output", required_argument, NULL, 'o'},
-        {"dpi", required_argument, NULL, OPT_DPI},
         {"lang", required_argument, NULL, OPT_LANG},
         {"jobs", required_argument, NULL, 'j'},
-        {"password", required_argument, NULL, OPT_PASSWORD},
         {"no-rotate", no_argument, NULL, OPT_NO_ROTATE},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
+        CLI_SHARED_OPTIONS,
         {"no-isolation", no_argument, NULL, OPT_NO_ISOLATION},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},

@@ -58,18 +58,13 @@ enum {
     OPT_JSONL,
     OPT_LIMITS,
     OPT_DOCX_PARTS,
-    OPT_PASSWORD,
-    OPT_DPI,
     OPT_LANG,
     OPT_PAGE_TIMEOUT,
-    OPT_TIMEOUT,
-    OPT_MAX_MEMORY,
     OPT_NO_ROTATE,
     OPT_MAX_MP,
     OPT_MAX_IMAGE_MP,
     OPT_MAX_INPUT,
     OPT_NO_ISOLATION,
-    OPT_THRESHOLD,
 };
 
 static void print_help(void)
@@ -175,13 +170,11 @@ static int parse_parts(const char *list, unsigned *out)
  * c is not one of them, or an exit code. */
 static int parse_ocr_option(extract_args *a, int c)
 {
+    int r = cli_parse_shared("extract", c, &a->opts, &a->limits.timeout, &a->limits.max_memory);
+
+    if (r != -2)
+        return r;
     switch (c) {
-    case OPT_PASSWORD:
-        a->opts.password = optarg;
-        break;
-    case OPT_DPI:
-        NUM_OPT("--dpi", 30, 1200, a->opts.dpi, AS_INT);
-        break;
     case OPT_MAX_MP:
         NUM_OPT("--max-megapixels", 1, 1000, a->opts.max_megapixels, AS_DOUBLE);
         break;
@@ -203,17 +196,9 @@ static int parse_ocr_option(extract_args *a, int c)
     case OPT_NO_ROTATE:
         a->opts.rotate = 0;
         break;
-    case OPT_TIMEOUT:
-        NUM_OPT("--timeout", 0, 864000, a->limits.timeout, AS_DOUBLE);
-        break;
-    case OPT_MAX_MEMORY:
-        NUM_OPT("--max-memory", 0, 1048576, a->limits.max_memory, AS_MB);
-        break;
     case OPT_NO_ISOLATION:
         a->isolate = 0;
         break;
-    case OPT_THRESHOLD:
-        return cli_parse_threshold(&a->opts.routing, "extract", optarg);
     default:
         return -2;
     }
@@ -296,8 +281,6 @@ static int parse_args(extract_args *a, int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"limits", required_argument, NULL, OPT_LIMITS},
         {"docx-parts", required_argument, NULL, OPT_DOCX_PARTS},
-        {"password", required_argument, NULL, OPT_PASSWORD},
-        {"dpi", required_argument, NULL, OPT_DPI},
         {"max-megapixels", required_argument, NULL, OPT_MAX_MP},
         {"max-image-megapixels", required_argument, NULL, OPT_MAX_IMAGE_MP},
         {"max-input-mb", required_argument, NULL, OPT_MAX_INPUT},
@@ -305,10 +288,8 @@ static int parse_args(extract_args *a, int argc, char **argv)
         {"lang", required_argument, NULL, OPT_LANG},
         {"page-timeout", required_argument, NULL, OPT_PAGE_TIMEOUT},
         {"no-rotate", no_argument, NULL, OPT_NO_ROTATE},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
         {"no-isolation", no_argument, NULL, OPT_NO_ISOLATION},
-        {"threshold", required_argument, NULL, OPT_THRESHOLD},
+        CLI_SHARED_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };

@@ -39,15 +39,10 @@ enum {
     OPT_RESUME,
     OPT_SHARD,
     OPT_SELECT,
-    OPT_TIMEOUT,
-    OPT_MAX_MEMORY,
     OPT_READ_MODE,
     OPT_READ_ACTION,
     OPT_FEATURES,
-    OPT_PASSWORD,
-    OPT_DPI,
     OPT_CALIBRATION,
-    OPT_THRESHOLD,
 };
 
 static void print_help(void)
@@ -152,27 +147,15 @@ static int parse_select(const char *s)
 static int parse_value_option(scan_args *a, int c)
 {
     double v;
-    int r;
+    int r = cli_parse_shared("scan", c, &a->opts, &a->limits.timeout, &a->limits.max_memory);
 
+    if (r != -2)
+        return r;
     switch (c) {
     case 'j':
         if (cli_parse_num(optarg, 1, 256, &v) < 0)
             return cli_usage("scan", "--jobs: '%s' is not a number from 1 to 256", optarg);
         a->jobs = (int)v;
-        break;
-    case OPT_TIMEOUT:
-        if (cli_parse_num(optarg, 0, 864000, &a->limits.timeout) < 0)
-            return cli_usage("scan", "--timeout: '%s' is not a number of seconds", optarg);
-        break;
-    case OPT_MAX_MEMORY:
-        if (cli_parse_num(optarg, 0, 1048576, &v) < 0)
-            return cli_usage("scan", "--max-memory: '%s' is not a number of MB", optarg);
-        a->limits.max_memory = (size_t)v << 20;
-        break;
-    case OPT_DPI:
-        if (cli_parse_num(optarg, 30, 1200, &v) < 0)
-            return cli_usage("scan", "--dpi: '%s' is not a number from 30 to 1200", optarg);
-        a->opts.dpi = (int)v;
         break;
     case OPT_SHARD:
         r = parse_shard(a, optarg);
@@ -250,11 +233,6 @@ static int parse_option(scan_args *a, int c, char **argv)
     case OPT_RESUME:
         a->resume = 1;
         break;
-    case OPT_PASSWORD:
-        a->opts.password = optarg;
-        break;
-    case OPT_THRESHOLD:
-        return cli_parse_threshold(&a->opts.routing, "scan", optarg);
     case '0':
         a->nul = 1;
         break;
@@ -283,16 +261,12 @@ static int parse_args(scan_args *a, int argc, char **argv)
         {"summary", required_argument, NULL, OPT_SUMMARY},
         {"prices", required_argument, NULL, OPT_PRICES},
         {"calibration", required_argument, NULL, OPT_CALIBRATION},
-        {"dpi", required_argument, NULL, OPT_DPI},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"max-memory", required_argument, NULL, OPT_MAX_MEMORY},
         {"progress", required_argument, NULL, OPT_PROGRESS},
         {"resume", no_argument, NULL, OPT_RESUME},
         {"shard", required_argument, NULL, OPT_SHARD},
         {"select", required_argument, NULL, OPT_SELECT},
         {"null", no_argument, NULL, '0'},
-        {"password", required_argument, NULL, OPT_PASSWORD},
-        {"threshold", required_argument, NULL, OPT_THRESHOLD},
+        CLI_SHARED_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
