@@ -16,6 +16,7 @@
 #include <string>
 
 #include <Error.h>
+#include <ErrorCodes.h>
 #include <GlobalParams.h>
 #include <GfxState.h>
 #include <PDFDoc.h>
@@ -339,6 +340,22 @@ class SignalTextDev : public TextOutputDev
     }
 };
 
+/* Poppler's reason for not opening a document, in words. */
+const char *open_error(int code)
+{
+    switch (code) {
+    case errBadCatalog:
+        return "its catalog (the document root) cannot be read";
+    case errDamaged:
+        return "its structure is broken beyond repair (no usable cross-reference table or "
+               "page tree)";
+    case errFileIO:
+        return "it ends too early or cannot be read";
+    default:
+        return "Poppler cannot read it";
+    }
+}
+
 int page_number(const dc_pdfcore *pdf, size_t i)
 {
     if (!pdf || i >= (size_t)pdf->doc->getNumPages())
@@ -379,8 +396,7 @@ extern "C" int dc_pdfcore_open(
                                     "refuses password-protected PDFs: INVALID_DOCUMENT");
         }
         if (!doc->isOk())
-            return dc_error_set(DC_ECORRUPT, "damaged PDF: poppler cannot read it (error %d)",
-                                doc->getErrorCode());
+            return dc_error_set(DC_ECORRUPT, "damaged PDF: %s", open_error(doc->getErrorCode()));
         auto *pdf = new dc_pdfcore;
         pdf->doc = std::move(doc);
         *out = pdf;
