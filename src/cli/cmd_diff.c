@@ -357,8 +357,7 @@ static int run_isolated(const diff_args *a)
     int rc = cli_supervise(&a->limits, work_fn, (void *)a, &out, &len, msg, sizeof(msg));
 
     if (rc < 0) {
-        rc = cli_error(rc == DC_ECRASH ? CLI_EXIT_ERROR : cli_exit_code(rc), "diff", "%s: %s",
-                       a->file, msg);
+        rc = cli_error(cli_exit_code(rc), "diff", "%s: %s", a->file, msg);
     } else if (len && (cli_write(stdout, out, len) < 0 || fflush(stdout) != 0)) {
         rc = cli_error(CLI_EXIT_INPUT, "diff", "standard output: cannot write output");
     }
@@ -377,8 +376,7 @@ int cmd_diff(int argc, char **argv)
     a.opts.password = getenv("DOCCLASS_PDF_PASSWORD");
     a.max_cer = 0.05;
     a.isolate = 1;
-    a.limits.timeout = 600;
-    a.limits.max_memory = (size_t)4096 << 20;
+    a.limits = (cli_limits)CLI_LIMITS_DOCUMENT;
     rc = parse_args(&a, argc, argv);
     if (rc >= 0)
         return rc;

@@ -420,8 +420,7 @@ static int extract_one(const extract_args *a, sink *s, const char *path)
         if (rc < 0) {
             char *json = NULL;
             int code = rc;
-            rc = cli_error(code == DC_ECRASH ? CLI_EXIT_ERROR : cli_exit_code(code), "extract",
-                           "%s: %s", path, msg);
+            rc = cli_error(cli_exit_code(code), "extract", "%s: %s", path, msg);
             if (a->many && !a->text &&
                 dc_error_record_to_json(&json, path, code, msg, a->jsonl ? DC_JSON_COMPACT : 0) >=
                     0)
@@ -485,8 +484,7 @@ int cmd_extract(int argc, char **argv)
     a.opts = defaults;
     a.opts.password = getenv("DOCCLASS_PDF_PASSWORD");
     a.isolate = 1;
-    a.limits.timeout = 600;
-    a.limits.max_memory = (size_t)4096 << 20;
+    a.limits = (cli_limits)CLI_LIMITS_DOCUMENT;
     rc = parse_args(&a, argc, argv);
     if (rc >= 0)
         return rc;

@@ -23,6 +23,12 @@ typedef struct {
     size_t max_memory; /* bytes of resident memory; 0: none */
 } cli_limits;
 
+/* extract's and diff's defaults: 600 s, 4096 MB (docs/limits.md) */
+#define CLI_LIMITS_DOCUMENT       \
+    {                             \
+        600.0, (size_t)4096 << 20 \
+    }
+
 #include <sys/types.h>
 
 /* Monotonic seconds. */

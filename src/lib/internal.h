@@ -89,8 +89,9 @@ char *dc_strdup(const char *s);
 char *dc_strndup(const char *s, size_t n);
 /* SHA-256 of data as 64 lowercase hex digits + NUL. */
 int dc_sha256_hex(char out[65], const void *data, size_t len);
-/* crypto.c (libcrypto, loaded on first use): HMAC-SHA256 into out; base64
- * of data appended to out; n random bytes; zeroing a secret. */
+/* crypto.c (libcrypto, loaded on first use): HMAC-SHA256 into out; standard
+ * base64 of data (padding, no line breaks) appended to out; n random bytes;
+ * zeroing a secret. */
 int dc_hmac_sha256(
     unsigned char out[32], const void *key, size_t keylen, const void *msg, size_t msglen);
 int dc_base64(dc_buf *out, const void *data, size_t len);

@@ -302,11 +302,9 @@ static int plan_page(pdf_ctx *c, dc_pdfcore *pdf, size_t i)
         if (!c->doc->analyze_only)
             err = render_dpi(p, o);
     } else if (want_text) {
-        p->text = pg.text ? pg.text : calloc(1, 1);
+        p->text = pg.text; /* never NULL when asked for */
         p->len = pg.len;
         pg.text = NULL;
-        if (!p->text)
-            err = dc_error_oom();
     }
 done:
     dc_pdfcore_page_dispose(&pg);
@@ -330,6 +328,7 @@ typedef struct {
     int err;
     char msg[512];
     pthread_t tid;
+    int started; /* tid runs it; else the calling thread does */
 } planner;
 
 static void *plan_thread(void *arg)
@@ -369,7 +368,7 @@ static size_t plan_threads(const pdf_ctx *c)
 static int plan_pages(pdf_ctx *c, const void *data, size_t len, const char *password)
 {
     planner t[MAX_PLAN_THREADS];
-    size_t n = plan_threads(c), k, started = 1, worst = 0;
+    size_t n = plan_threads(c), k, worst = 0;
 
     memset(t, 0, sizeof(t));
     for (k = 0; k < n; k++)
@@ -380,22 +379,15 @@ static int plan_pages(pdf_ctx *c, const void *data, size_t len, const char *pass
                          .first = k,
                          .step = n,
                          .fail_page = c->npages};
-    for (k = 1; k < n; k++, started++)
-        if (pthread_create(&t[k].tid, NULL, plan_thread, &t[k]) != 0)
-            break;
+    for (k = 1; k < n; k++)
+        t[k].started = pthread_create(&t[k].tid, NULL, plan_thread, &t[k]) == 0;
     plan_thread(&t[0]);
-    for (k = 1; k < started; k++)
-        (void)pthread_join(t[k].tid, NULL);
-    /* a thread that could not start: its pages go through this one */
-    for (k = started; k < n; k++) {
-        size_t i;
-        for (i = k; i < c->npages && t[k].err >= 0; i += n) {
-            t[k].err = plan_page(c, c->pdf, i);
-            if (t[k].err < 0) {
-                t[k].fail_page = i;
-                (void)snprintf(t[k].msg, sizeof(t[k].msg), "%s", dc_error_last()->message);
-            }
-        }
+    /* a share whose thread could not start runs here */
+    for (k = 1; k < n; k++) {
+        if (t[k].started)
+            (void)pthread_join(t[k].tid, NULL);
+        else
+            plan_thread(&t[k]);
     }
     for (k = 1; k < n; k++)
         if (t[k].fail_page < t[worst].fail_page)

@@ -13,7 +13,6 @@
 #include <memory>
 #include <mutex>
 #include <new>
-#include <string>
 
 #include <Error.h>
 #include <ErrorCodes.h>
@@ -78,23 +77,19 @@ double clipped_area(double x0, double y0, double x1, double y1, double w, double
     return a1 > a0 && b1 > b0 ? (a1 - a0) * (b1 - b0) : 0;
 }
 
+/* TextOutputFunc: the page's text into a capped buffer; the first write
+ * over the cap leaves its error in the buffer's last result. */
 struct text_sink {
-    std::string s;
-    size_t max;
-    bool over;
+    dc_buf b;
+    int err;
 };
 
 void append_text(void *stream, const char *text, int len)
 {
     auto *t = static_cast<text_sink *>(stream);
 
-    if (len <= 0 || t->over)
-        return;
-    if (t->s.size() + (size_t)len > t->max) {
-        t->over = true;
-        return;
-    }
-    t->s.append(text, (size_t)len);
+    if (len > 0 && t->err >= 0)
+        t->err = dc_buf_put(&t->b, text, (size_t)len);
 }
 
 /*
@@ -102,7 +97,8 @@ void append_text(void *stream, const char *text, int len)
  * router's signals. needNonText is turned on so that images reach the
  * device (their data is not decoded: OutputDev's defaults only skip inline
  * image bytes); shadings and tiling patterns are taken as drawn without
- * being expanded, so text extraction costs what it costs pdftotext.
+ * being expanded (text inside them is skipped, as pdftotext skips it), so
+ * text extraction costs what it costs pdftotext.
  */
 class SignalTextDev : public TextOutputDev
 {
@@ -136,28 +132,27 @@ class SignalTextDev : public TextOutputDev
                            double,
                            double) override
     {
-        pg->paths++;
         return true;
     }
     bool functionShadedFill(GfxState *, GfxFunctionShading *) override
     {
-        return shade();
+        return true;
     }
     bool axialShadedFill(GfxState *, GfxAxialShading *, double, double) override
     {
-        return shade();
+        return true;
     }
     bool radialShadedFill(GfxState *, GfxRadialShading *, double, double) override
     {
-        return shade();
+        return true;
     }
     bool gouraudTriangleShadedFill(GfxState *, GfxGouraudTriangleShading *) override
     {
-        return shade();
+        return true;
     }
     bool patchMeshShadedFill(GfxState *, GfxPatchMeshShading *) override
     {
-        return shade();
+        return true;
     }
 
     void startPage(int pageNum, GfxState *state, XRef *xref) override
@@ -167,22 +162,6 @@ class SignalTextDev : public TextOutputDev
             pg->pass_w = state->getPageWidth();
             pg->pass_h = state->getPageHeight();
         }
-    }
-
-    void stroke(GfxState *state) override
-    {
-        pg->paths++;
-        TextOutputDev::stroke(state);
-    }
-    void fill(GfxState *state) override
-    {
-        pg->paths++;
-        TextOutputDev::fill(state);
-    }
-    void eoFill(GfxState *state) override
-    {
-        pg->paths++;
-        TextOutputDev::eoFill(state);
     }
 
     void drawChar(GfxState *state,
@@ -284,12 +263,6 @@ class SignalTextDev : public TextOutputDev
   private:
     dc_pdfcore_page *pg;
 
-    bool shade()
-    {
-        pg->paths++;
-        return true;
-    }
-
     void count_word(const TextWord *wd, double w, double h)
     {
         double x0, y0, x1, y1;
@@ -332,8 +305,6 @@ class SignalTextDev : public TextOutputDev
         if (area <= pg->image_max_area && pg->images > 1)
             return;
         pg->image_max_area = area;
-        pg->box_w = lu;
-        pg->box_h = lv;
         pg->px_w = width;
         pg->px_h = height;
         pg->dpi = lu > 0 && lv > 0 ? std::min(width / (lu / 72.0), height / (lv / 72.0)) : 0;
@@ -441,8 +412,11 @@ dc_pdfcore_analyze(dc_pdfcore *pdf, size_t i, int want_text, size_t max_text, dc
     std::memset(out, 0, sizeof(*out));
     if (n < 0 || !pdf->doc->getPage(n))
         return dc_error_set(DC_ECORRUPT, "page %zu cannot be read", i + 1);
+    text_sink sink{DC_BUF_INIT, DC_OK};
+    int err = DC_OK;
+
+    dc_buf_init(&sink.b, max_text);
     try {
-        text_sink sink{std::string(), max_text, false};
         SignalTextDev dev(want_text ? append_text : nullptr, want_text ? &sink : nullptr, out);
 
         dev.setTextPageBreaks(false);
@@ -451,22 +425,19 @@ dc_pdfcore_analyze(dc_pdfcore *pdf, size_t i, int want_text, size_t max_text, dc
         /* pdftotext's call: 72 dpi, no rotation, media box, no crop */
         pdf->doc->displayPage(&dev, n, 72, 72, 0, true, false, false);
         dev.count_words();
-        if (sink.over)
-            return dc_error_set(DC_ELIMIT, "page text is over the %zu-byte cap", max_text);
-        if (want_text) {
-            out->text = static_cast<char *>(std::malloc(sink.s.size() + 1));
-            if (!out->text)
-                return dc_error_oom();
-            std::memcpy(out->text, sink.s.data(), sink.s.size());
-            out->text[sink.s.size()] = '\0';
-            out->len = sink.s.size();
-        }
-        return DC_OK;
     } catch (const std::bad_alloc &) {
-        return dc_error_oom();
+        err = dc_error_oom();
     } catch (...) {
-        return dc_error_set(DC_ECORRUPT, "page %zu: poppler failed to read it", i + 1);
+        err = dc_error_set(DC_ECORRUPT, "page %zu: poppler failed to read it", i + 1);
     }
+    if (err >= 0 && sink.err < 0)
+        err = sink.err == DC_ELIMIT
+                  ? dc_error_set(DC_ELIMIT, "page text is over the %zu-byte cap", max_text)
+                  : sink.err;
+    if (err >= 0 && want_text && !(out->text = dc_buf_detach(&sink.b, &out->len)))
+        err = DC_ENOMEM; /* dc_buf_detach said so */
+    dc_buf_dispose(&sink.b);
+    return err;
 }
 
 extern "C" void dc_pdfcore_page_dispose(dc_pdfcore_page *p)

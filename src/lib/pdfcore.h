@@ -35,12 +35,10 @@ typedef struct {
     int images;            /* images drawn (XObjects, inline images, masks) */
     double image_max_area; /* the largest image's placement, clipped */
     double image_total_area;
-    double box_w, box_h; /* the largest image's placement, points */
-    int px_w, px_h;      /* its size in pixels */
-    double dpi;          /* its effective resolution (the lower axis) */
-    long paths;          /* filled or stroked paths and shadings */
-    char *text;          /* the page's text as pdftotext prints it (malloc'd,
-                            NUL-terminated) when asked for, else NULL */
+    int px_w, px_h; /* its size in pixels */
+    double dpi;     /* its effective resolution (the lower axis) */
+    char *text;     /* the page's text as pdftotext prints it (malloc'd,
+                       NUL-terminated, "" when none) when asked for, else NULL */
     size_t len;
 } dc_pdfcore_page;
 

@@ -124,11 +124,6 @@ int dc_endpoint_arn_region(char *region_out, const char *arn)
 
 /* ---------------------------------------------------------------- encoding */
 
-int dc_request__base64(dc_buf *out, const void *data, size_t len)
-{
-    return dc_base64(out, data, len);
-}
-
 size_t dc_request__truncate(const char *text, size_t len, size_t max_chars, size_t max_bytes)
 {
     size_t i = 0, chars = 0, word_end = 0;
@@ -284,7 +279,7 @@ int dc_request_new_bytes(dc_request **out,
     if (err < 0)
         return err;
     dc_buf_init(&b64, 4 * (DC_RT_BINARY_BYTES / 3) + 16);
-    err = dc_request__base64(&b64, data, len);
+    err = dc_base64(&b64, data, len);
     if (err < 0)
         goto done;
     obj = json_object();

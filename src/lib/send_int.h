@@ -32,8 +32,6 @@ struct dc_request {
 
 /* Check an ARN; region (DC_REGION_MAX) and partition (32 bytes) out. */
 int dc_request__arn_parse(const char *arn, char *region, char *partition);
-/* Standard base64 with padding and no line breaks. */
-int dc_request__base64(dc_buf *out, const void *data, size_t len);
 /* Longest prefix of text with at most max_chars code points and max_bytes
  * bytes, cut at a word boundary (whitespace) when there is one. */
 size_t dc_request__truncate(const char *text, size_t len, size_t max_chars, size_t max_bytes);

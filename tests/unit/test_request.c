@@ -116,14 +116,14 @@ static void test_base64(void **state)
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         dc_buf_clear(&b);
         assert_dc_ok(dc_buf_put(&b, "", 0));
-        assert_dc_ok(dc_request__base64(&b, cases[i].in, strlen(cases[i].in)));
+        assert_dc_ok(dc_base64(&b, cases[i].in, strlen(cases[i].in)));
         assert_string_equal(b.ptr, cases[i].out);
     }
     /* across the 3 MiB chunk boundary: decodes back exactly */
     for (i = 0; i < n; i++)
         big[i] = (unsigned char)(i * 31 + 7);
     dc_buf_clear(&b);
-    assert_dc_ok(dc_request__base64(&b, big, n));
+    assert_dc_ok(dc_base64(&b, big, n));
     assert_int_equal(b.len, 4 * ((n + 2) / 3));
     assert_int_equal(EVP_DecodeBlock(back, (unsigned char *)b.ptr, (int)b.len), (int)(n + 1));
     assert_memory_equal(back, big, n);
