@@ -13,7 +13,6 @@
 #include "ocr.h"
 
 #define TIFF_MAX_PAGES  2000
-#define ASSUMED_DPI     300
 #define LOW_DPI         150
 #define TEXTRACT_MAX_PX 10000
 
@@ -241,7 +240,7 @@ static int render_page(void *payload, size_t i, dc_gray *out)
                            pixGetDepth(pix));
         goto done;
     }
-    err = pix_to_gray(out, gray, f->dpi ? f->dpi : ASSUMED_DPI);
+    err = pix_to_gray(out, gray, f->dpi); /* 0: the OCR stage judges it from the text */
     if (err >= 0)
         f->decoded = 1;
 done:
@@ -262,9 +261,9 @@ static int page_notes(dc_document *doc, int page, const page_facts *f)
                            "the image is %dx%d pixels; Textract accepts at most %d pixels a side",
                            f->width, f->height, TEXTRACT_MAX_PX);
     if (err >= 0 && (f->decoded || doc->analyze_only) && !f->dpi)
-        err =
-            dc_doc_warn(doc, page, "DOCCLASS_DPI_ASSUMED",
-                        "the image has no resolution in its metadata; %d DPI assumed", ASSUMED_DPI);
+        err = dc_doc_warn(doc, page, "DOCCLASS_DPI_ASSUMED",
+                          "the image has no resolution in its metadata; OCR judges it from the "
+                          "height of the text");
     if (err >= 0 && f->dpi && f->dpi < LOW_DPI)
         err = dc_doc_warn(doc, page, "DOCCLASS_LOW_RESOLUTION",
                           "the image is %d DPI; the service recommends at least %d DPI for text "

@@ -5,6 +5,7 @@
  * calling thread fills in page order, so memory stays flat however long the
  * document is. The only file that includes the Tesseract headers.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -21,6 +22,7 @@
 #include <tesseract/capi.h>
 
 #include "ocr.h"
+#include "ocr_prep.h"
 
 /*
  * Tesseract is loaded on first use (dlopen), not linked: libtesseract and
@@ -44,6 +46,8 @@
     X(TessBaseAPIMeanTextConf)                \
     X(TessBaseAPIRecognize)                   \
     X(TessBaseAPISetImage2)                   \
+    X(TessBaseAPISetPageSegMode)              \
+    X(TessBaseAPISetRectangle)                \
     X(TessBaseAPISetSourceResolution)         \
     X(TessBaseAPISetVariable)                 \
     X(TessDeleteText)                         \
@@ -73,6 +77,8 @@ DC_TESS_FUNCS(DC_TESS_PTR)
 #define TessBaseAPIMeanTextConf                dl_TessBaseAPIMeanTextConf
 #define TessBaseAPIRecognize                   dl_TessBaseAPIRecognize
 #define TessBaseAPISetImage2                   dl_TessBaseAPISetImage2
+#define TessBaseAPISetPageSegMode              dl_TessBaseAPISetPageSegMode
+#define TessBaseAPISetRectangle                dl_TessBaseAPISetRectangle
 #define TessBaseAPISetSourceResolution         dl_TessBaseAPISetSourceResolution
 #define TessBaseAPISetVariable                 dl_TessBaseAPISetVariable
 #define TessDeleteText                         dl_TessDeleteText
@@ -90,12 +96,26 @@ DC_TESS_FUNCS(DC_TESS_PTR)
 static void *tess_lib;
 static char tess_error[256];
 
-#define MAX_JOBS       64
-#define QUEUE_CAP      1          /* images waiting beyond those being read */
-#define PAGE_TEXT_MAX  (4u << 20) /* bytes of text per page */
-#define OSD_MIN_CONF   2.0        /* orientation confidence needed to rotate */
-#define SKEW_MIN_ANGLE 0.1        /* degrees; below it the page is left alone */
-#define LANG_MAX       128
+#define MAX_JOBS      64
+#define QUEUE_CAP     1          /* images waiting beyond those being read */
+#define PAGE_TEXT_MAX (4u << 20) /* bytes of text per page */
+#define MAX_WORDS     200000     /* words on one page */
+/* Orientation and second readings: a reading under GOOD_CONF mean word
+ * confidence gets OSD, and its turn is read too when OSD's confidence is
+ * at least OSD_HINT (a reading under POOR_CONF is read upside down when OSD
+ * has no turn to offer); the better reading is kept. Measured on the
+ * corpus receipts: upright ones read at 50-92, the same turned upside down
+ * at 33-50 as they are; OSD gives the turned ones 0.3-11 and upright ones
+ * a wrong turn at up to 2.4. */
+#define OSD_HINT        1.0
+#define GOOD_CONF       75.0
+#define POOR_CONF       50.0
+#define NOISE_LINE_CONF 40.0 /* a line below this mean confidence... */
+#define NOISE_WORD_CONF 60.0 /* ... without a 3-character word read at this is noise */
+#define SCORE_FLOOR     30.0 /* word confidence that counts for nothing (reading_score) */
+#define SCORE_MARGIN    1.1  /* a second reading must score this much more */
+#define SKEW_MIN_ANGLE  0.1  /* degrees; below it the page is left alone */
+#define LANG_MAX        128
 
 /* ------------------------------------------------------------- process */
 
@@ -281,6 +301,10 @@ static int engine_open(engine *e, const char *lang, int rotate)
         err = dc_error_set(DC_EOCR, "language '%s' is not installed (installed: %s)", lang, have);
         goto done;
     }
+    /* The C API's engine starts in single-block mode (6), which joins
+     * columns and reads pictures as text; the command's default, and ours,
+     * is the automatic layout (3). */
+    TessBaseAPISetPageSegMode(e->api, PSM_AUTO);
     if (rotate) {
         e->osd = api_new();
         if (e->osd && TessBaseAPIInit2(e->osd, NULL, "osd", OEM_TESSERACT_ONLY) != 0) {
@@ -339,173 +363,575 @@ static void page_fail(dc_ocr_result *r, int err, const char *code, const char *f
     va_end(ap);
 }
 
-/* Orientation: OSD on the legacy engine gives the quadrant the text faces;
- * the page is turned upright with pixRotateOrth when the detection is
- * confident. Pages without enough text are left as they are. */
-static void fix_orientation(engine *e, PIX **pix, int dpi, dc_ocr_result *r)
+static int info_warn(dc_ocr_result *r, const char *code, const char *message)
 {
-    int deg = 0, quads;
+    json_t *list = json_object_get(r->info, "warnings");
+
+    if (!list) {
+        list = json_array();
+        if (!list || json_object_set_new(r->info, "warnings", list) < 0)
+            return dc_error_oom();
+    }
+    if (json_array_append_new(list, json_pack("{s:s,s:s}", "code", code, "message", message)) < 0)
+        return dc_error_oom();
+    return DC_OK;
+}
+
+/* ------------------------------------------------------------- readings */
+
+/* One recognised word and one line, in pixels of the image recognised. */
+typedef struct {
+    char *text;
+    int box[4]; /* left, top, right, bottom */
+    float conf;
+} rword;
+
+typedef struct {
+    int block; /* blocks in reading order; a recovered region is a block */
+    int para;  /* paragraph start: a blank line before it in the text */
+    int box[4];
+    float conf;
+    size_t first, n; /* its words in reading.words */
+    double rank;     /* its block's place in reading order (recover_missed) */
+} rline;
+
+/* A whole reading of one page image (one orientation, one preparation). */
+typedef struct {
+    rword *words;
+    size_t nwords, capwords;
+    rline *lines;
+    size_t nlines, caplines;
+    int nblocks;
+    int regions;       /* regions the automatic layout left out, read as blocks */
+    int rotation;      /* quarter turn applied before reading (clockwise found) */
+    int sideways;      /* most words read as vertical lines (a page turned 90 or 270) */
+    unsigned enhanced; /* DC_PREP_BACKGROUND, DC_PREP_STROKES applied first */
+    size_t kept;       /* words in the lines kept (noise lines dropped) */
+    double mean_conf;  /* mean word confidence of those, 0-100 */
+    size_t chars;      /* bytes of word text, to compare readings */
+} reading;
+
+static void reading_dispose(reading *rd)
+{
+    size_t i;
+
+    for (i = 0; rd && i < rd->nwords; i++)
+        free(rd->words[i].text);
+    if (rd) {
+        free(rd->words);
+        free(rd->lines);
+        memset(rd, 0, sizeof(*rd));
+    }
+}
+
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+    void *nv;
+    size_t ncap;
+
+    if (n < *cap)
+        return DC_OK;
+    if (n >= MAX_WORDS)
+        return dc_error_set(DC_ELIMIT, "more than %d words on a page", MAX_WORDS);
+    ncap = *cap ? *cap * 2 : 64;
+    nv = realloc(*v, ncap * size);
+    if (!nv)
+        return dc_error_oom();
+    *v = nv;
+    *cap = ncap;
+    return DC_OK;
+}
+
+static void iter_box(const TessPageIterator *pi, TessPageIteratorLevel level, int box[4])
+{
+    if (!TessPageIteratorBoundingBox(pi, level, &box[0], &box[1], &box[2], &box[3]))
+        box[0] = box[1] = box[2] = box[3] = 0;
+}
+
+/* Append what the engine recognised to rd: each block a new block, lines
+ * with their words. Words that are empty or not UTF-8 are left out. */
+static int collect_words(TessBaseAPI *api, reading *rd)
+{
+    TessResultIterator *ri = TessBaseAPIGetIterator(api);
+    rline *line = NULL;
+    int err = DC_OK, block = -1;
+
+    if (!ri)
+        return DC_OK; /* nothing recognised */
+    do {
+        const TessPageIterator *pi = TessResultIteratorGetPageIteratorConst(ri);
+        char *text = TessResultIteratorGetUTF8Text(ri, RIL_WORD);
+        rword *w;
+
+        if (block < 0 || TessPageIteratorIsAtBeginningOf(pi, RIL_BLOCK))
+            block = rd->nblocks++;
+        if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE) || !line) {
+            err = grow((void **)&rd->lines, &rd->caplines, rd->nlines, sizeof(*rd->lines));
+            if (err < 0) {
+                TessDeleteText(text);
+                break;
+            }
+            line = &rd->lines[rd->nlines++];
+            memset(line, 0, sizeof(*line));
+            line->block = block;
+            line->para = TessPageIteratorIsAtBeginningOf(pi, RIL_PARA);
+            line->first = rd->nwords;
+            line->conf = TessResultIteratorConfidence(ri, RIL_TEXTLINE);
+            iter_box(pi, RIL_TEXTLINE, line->box);
+        }
+        if (!text || !text[strspn(text, " \t\r\n")] || !dc_utf8_valid(text, strlen(text), NULL)) {
+            TessDeleteText(text);
+            continue;
+        }
+        err = grow((void **)&rd->words, &rd->capwords, rd->nwords, sizeof(*rd->words));
+        if (err < 0) {
+            TessDeleteText(text);
+            break;
+        }
+        w = &rd->words[rd->nwords];
+        w->text = strdup(text);
+        TessDeleteText(text);
+        if (!w->text) {
+            err = dc_error_oom();
+            break;
+        }
+        w->conf = TessResultIteratorConfidence(ri, RIL_WORD);
+        iter_box(pi, RIL_WORD, w->box);
+        rd->nwords++;
+        line->n++;
+    } while (TessResultIteratorNext(ri, RIL_WORD));
+    TessResultIteratorDelete(ri);
+    return err;
+}
+
+static size_t alnum_count(const char *text)
+{
+    const unsigned char *t = (const unsigned char *)text;
+    size_t n = 0;
+
+    for (; *t; t++)
+        n += isalnum(*t) || *t >= 0x80;
+    return n;
+}
+
+/* A line that is noise rather than text: specks, the edges of a picture
+ * or a rotated axis label read as "e 2 0 Cy 9 C) & +": low confidence and
+ * not one word of three letters or digits read with confidence; or only
+ * symbols, read without confidence. */
+static int line_is_noise(const reading *rd, const rline *ln)
+{
+    double sum = 0;
+    size_t j, alnum = 0;
+    int word = 0;
+
+    for (j = 0; j < ln->n; j++) {
+        const rword *w = &rd->words[ln->first + j];
+        size_t a = alnum_count(w->text);
+        sum += w->conf;
+        alnum += a;
+        word |= a >= 3 && w->conf >= NOISE_WORD_CONF;
+    }
+    sum /= (double)(ln->n ? ln->n : 1);
+    return (alnum == 0 && sum < NOISE_WORD_CONF) || (sum < NOISE_LINE_CONF && !word);
+}
+
+/* Lines without words (Tesseract's empty lines) and noise lines are
+ * dropped; the mean confidence and the size of the text are computed over
+ * what is left. Words of dropped lines stay in the array, unreferenced. */
+static void reading_finish(reading *rd)
+{
+    size_t i, j, k = 0, n = 0, long_words = 0, tall = 0;
+    double sum = 0;
+
+    for (i = 0; i < rd->nlines; i++)
+        if (rd->lines[i].n > 0 && !line_is_noise(rd, &rd->lines[i]))
+            rd->lines[k++] = rd->lines[i];
+    rd->nlines = k;
+    rd->chars = 0;
+    for (i = 0; i < rd->nlines; i++) {
+        for (j = 0; j < rd->lines[i].n; j++) {
+            const rword *w = &rd->words[rd->lines[i].first + j];
+            sum += w->conf;
+            rd->chars += strlen(w->text);
+            n++;
+            if (alnum_count(w->text) >= 3) {
+                long_words++;
+                tall += w->box[3] - w->box[1] > w->box[2] - w->box[0];
+            }
+        }
+    }
+    rd->kept = n;
+    rd->mean_conf = n ? sum / (double)n : 0;
+    rd->sideways = 2 * tall > long_words && long_words > 0;
+}
+
+static int recognise(engine *e, double deadline, dc_ocr_result *r)
+{
+    ETEXT_DESC *mon = NULL;
+    int rc;
+
+    if (deadline > 0) {
+        double left = (deadline - now_seconds()) * 1000.0;
+        mon = TessMonitorCreate();
+        if (!mon)
+            return dc_error_oom();
+        TessMonitorSetDeadlineMSecs(mon, left < 1 ? 1 : (int)(left > 2e9 ? 2e9 : left));
+    }
+    rc = TessBaseAPIRecognize(e->api, mon);
+    TessMonitorDelete(mon);
+    if (rc != 0 && deadline > 0 && now_seconds() >= deadline)
+        return DC_ETIMEOUT;
+    if (rc != 0) {
+        page_fail(r, DC_EOCR, "DOCCLASS_OCR_FAILED", "recognition failed");
+        return DC_EOCR;
+    }
+    return DC_OK;
+}
+
+/* ------------------------------------------------------------- layout */
+
+/*
+ * Tesseract's automatic layout keeps columns apart and leaves pictures
+ * out, but it also takes faint or dot-matrix print for a picture
+ * (Leptonica's halftone test) and drops it. Text it left out is found by
+ * comparing its words with the page's text-like components (ocr_prep.c):
+ * where many components lie outside every word, those regions are read
+ * again as single blocks, and only their lines that read with some
+ * confidence are kept, so a real picture stays out.
+ */
+#define MISSED_MIN       12   /* components outside every word before a region counts */
+#define MISSED_SHARE     0.15 /* ... and this share of all text-like components */
+#define REGION_MIN_ITEMS 6    /* a region needs this many missed components */
+#define REGION_LINE_CONF 40.0 /* a recovered line must read at least this well */
+#define MAX_REGIONS      32
+
+typedef struct {
+    int box[4];
+    int items;
+} region;
+
+static int box_inside(const int *c, const int *w, int pad)
+{
+    int cx = (c[0] + c[2]) / 2, cy = (c[1] + c[3]) / 2;
+    return cx >= w[0] - pad && cx <= w[2] + pad && cy >= w[1] - pad && cy <= w[3] + pad;
+}
+
+/* Merge the missed components into regions: boxes grown by a character
+ * height sideways and half one up and down, overlapping ones joined. */
+static size_t missed_regions(const int *cb, const char *missed, size_t n, region *out, size_t cap)
+{
+    size_t i, j, k = 0;
+    int merged = 1;
+
+    for (i = 0; i < n; i++) {
+        const int *c = cb + 4 * i;
+        int h = c[3] - c[1], g[4];
+        if (!missed[i])
+            continue;
+        g[0] = c[0] - 2 * h;
+        g[1] = c[1] - h / 2;
+        g[2] = c[2] + 2 * h;
+        g[3] = c[3] + h / 2;
+        for (j = 0; j < k; j++) {
+            int *b = out[j].box;
+            if (g[0] <= b[2] && b[0] <= g[2] && g[1] <= b[3] && b[1] <= g[3])
+                break;
+        }
+        if (j == k) {
+            if (k == cap)
+                continue;
+            memcpy(out[k].box, g, sizeof(g));
+            out[k++].items = 0;
+        }
+        out[j].box[0] = g[0] < out[j].box[0] ? g[0] : out[j].box[0];
+        out[j].box[1] = g[1] < out[j].box[1] ? g[1] : out[j].box[1];
+        out[j].box[2] = g[2] > out[j].box[2] ? g[2] : out[j].box[2];
+        out[j].box[3] = g[3] > out[j].box[3] ? g[3] : out[j].box[3];
+        out[j].items++;
+    }
+    while (merged) { /* regions that grew into each other become one */
+        merged = 0;
+        for (i = 0; i < k; i++) {
+            for (j = i + 1; j < k; j++) {
+                int *a = out[i].box, *b = out[j].box;
+                if (a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]) {
+                    a[0] = a[0] < b[0] ? a[0] : b[0];
+                    a[1] = a[1] < b[1] ? a[1] : b[1];
+                    a[2] = a[2] > b[2] ? a[2] : b[2];
+                    a[3] = a[3] > b[3] ? a[3] : b[3];
+                    out[i].items += out[j].items;
+                    out[j] = out[--k];
+                    merged = 1;
+                    j--;
+                }
+            }
+        }
+    }
+    return k;
+}
+
+/* Read one left-out region as a single block and append its lines that
+ * read well enough as a new block. */
+static int
+read_region(engine *e, const int *box, int w, int h, double deadline, reading *rd, dc_ocr_result *r)
+{
+    int l = box[0] < 0 ? 0 : box[0], t = box[1] < 0 ? 0 : box[1];
+    int rr = box[2] > w ? w : box[2], b = box[3] > h ? h : box[3];
+    reading part = {0};
+    size_t i, j;
+    int err, kept = 0;
+
+    if (rr - l < 8 || b - t < 8)
+        return DC_OK;
+    TessBaseAPISetPageSegMode(e->api, PSM_SINGLE_BLOCK);
+    TessBaseAPISetRectangle(e->api, l, t, rr - l, b - t);
+    err = recognise(e, deadline, r);
+    if (err >= 0)
+        err = collect_words(e->api, &part);
+    TessBaseAPISetPageSegMode(e->api, PSM_AUTO);
+    for (i = 0; err >= 0 && i < part.nlines; i++) {
+        rline *ln = &part.lines[i];
+        double sum = 0;
+        if (ln->n == 0)
+            continue;
+        for (j = 0; j < ln->n; j++)
+            sum += part.words[ln->first + j].conf;
+        if (sum / (double)ln->n < REGION_LINE_CONF)
+            continue;
+        err = grow((void **)&rd->lines, &rd->caplines, rd->nlines, sizeof(*rd->lines));
+        if (err < 0)
+            break;
+        rd->lines[rd->nlines] = *ln;
+        rd->lines[rd->nlines].block = rd->nblocks;
+        rd->lines[rd->nlines].para = kept == 0;
+        rd->lines[rd->nlines].first = rd->nwords;
+        for (j = 0; err >= 0 && j < ln->n; j++) {
+            err = grow((void **)&rd->words, &rd->capwords, rd->nwords, sizeof(*rd->words));
+            if (err >= 0) {
+                rd->words[rd->nwords++] = part.words[ln->first + j];
+                part.words[ln->first + j].text = NULL;
+            }
+        }
+        rd->nlines++;
+        kept++;
+    }
+    if (kept)
+        rd->nblocks++;
+    reading_dispose(&part);
+    return err;
+}
+
+static void order_blocks(reading *rd, int layout_blocks);
+
+/* Find what the automatic layout left out and read it. Returns the number
+ * of regions read, or < 0. */
+static int recover_missed(engine *e, PIX *pix, double deadline, reading *rd, dc_ocr_result *r)
+{
+    int *cb = NULL, err = DC_OK;
+    size_t n = 0, i, j, nmissed = 0, nreg;
+    char *missed = NULL;
+    region reg[MAX_REGIONS];
+    int done = 0, layout_blocks = rd->nblocks;
+
+    if (dc_prep_text_boxes(pix, &cb, &n) < 0)
+        return dc_error_oom();
+    missed = calloc(n ? n : 1, 1);
+    if (!missed) {
+        free(cb);
+        return dc_error_oom();
+    }
+    for (i = 0; i < n; i++) {
+        int h = cb[4 * i + 3] - cb[4 * i + 1];
+        for (j = 0; j < rd->nwords; j++)
+            if (box_inside(cb + 4 * i, rd->words[j].box, h / 2))
+                break;
+        if (j == rd->nwords) {
+            missed[i] = 1;
+            nmissed++;
+        }
+    }
+    if (nmissed >= MISSED_MIN && (double)nmissed >= MISSED_SHARE * (double)n) {
+        nreg = missed_regions(cb, missed, n, reg, MAX_REGIONS);
+        for (i = 0; err >= 0 && i < nreg; i++) {
+            if (reg[i].items < REGION_MIN_ITEMS)
+                continue;
+            err = read_region(e, reg[i].box, pixGetWidth(pix), pixGetHeight(pix), deadline, rd, r);
+            if (err == DC_ETIMEOUT) { /* the page's own reading stands */
+                err = DC_OK;
+                break;
+            }
+            done++;
+        }
+    }
+    free(missed);
+    free(cb);
+    if (err < 0)
+        return err;
+    if (done)
+        order_blocks(rd, layout_blocks);
+    return done;
+}
+
+/* Blocks in reading order: the automatic layout's order is kept; a
+ * recovered block goes just before the first layout block that starts
+ * below its top and overlaps it horizontally, or at the end. Lines keep
+ * their order within a block. */
+static int line_cmp_rank(const void *a, const void *b)
+{
+    const rline *x = a, *y = b;
+
+    if (x->rank != y->rank)
+        return (x->rank > y->rank) - (x->rank < y->rank);
+    return (x->first > y->first) - (x->first < y->first);
+}
+
+static void order_blocks(reading *rd, int layout_blocks)
+{
+    size_t i, j;
+
+    for (i = 0; i < rd->nlines; i++) {
+        rline *ln = &rd->lines[i];
+        ln->rank = ln->block;
+        if (ln->block < layout_blocks)
+            continue;
+        ln->rank = layout_blocks + ln->block * 1e-3;
+        for (j = 0; j < rd->nlines; j++) {
+            const rline *o = &rd->lines[j];
+            if (o->block < layout_blocks && o->box[1] > ln->box[1] && o->box[0] < ln->box[2] &&
+                ln->box[0] < o->box[2] && o->block - 0.5 + ln->block * 1e-3 < ln->rank)
+                ln->rank = o->block - 0.5 + ln->block * 1e-3;
+        }
+    }
+    /* a recovered block's lines all take the rank of its first line */
+    for (i = 0; i < rd->nlines; i++)
+        for (j = i + 1; j < rd->nlines; j++)
+            if (rd->lines[j].block == rd->lines[i].block && rd->lines[i].block >= layout_blocks)
+                rd->lines[j].rank = rd->lines[i].rank;
+    qsort(rd->lines, rd->nlines, sizeof(*rd->lines), line_cmp_rank);
+}
+
+/* ------------------------------------------------------------- orientation */
+
+/* Orientation of the page by OSD on the legacy engine: the quarter turn
+ * the text is found turned by (clockwise) and OSD's confidence. 0 when
+ * OSD is unavailable or finds too little text. */
+static int detect_orientation(engine *e, PIX *pix, int dpi, double *conf_out)
+{
+    int deg = 0;
     float conf = 0, sconf = 0;
     const char *script = NULL;
-    PIX *turned;
 
+    *conf_out = 0;
     if (!e->osd)
-        return;
-    TessBaseAPISetImage2(e->osd, *pix);
+        return 0;
+    TessBaseAPISetImage2(e->osd, pix);
     TessBaseAPISetSourceResolution(e->osd, dpi);
     if (!TessBaseAPIDetectOrientationScript(e->osd, &deg, &conf, &script, &sconf))
         deg = 0;
     /* script points into the engine's unicharset in 5.x, despite capi.h's
      * comment: freeing it is a double free when the engine ends. */
     TessBaseAPIClear(e->osd);
-    if (deg % 90 != 0 || deg <= 0 || deg >= 360 || conf < OSD_MIN_CONF)
-        return;
-    quads = (360 - deg) / 90; /* deg is clockwise from upright: turn back */
-    turned = pixRotateOrth(*pix, quads);
-    if (!turned)
-        return;
-    pixDestroy(pix);
-    *pix = turned;
-    r->rotation = deg;
+    if (deg % 90 != 0 || deg < 0 || deg >= 360)
+        deg = 0;
+    *conf_out = round((double)conf * 100.0) / 100.0;
+    return deg;
 }
 
 /* Small skew (up to about 7 degrees): Leptonica's projection search on a
  * binarised copy; the page is rotated only when the angle is found with
  * confidence, which pixFindSkewAndDeskew decides (it returns a clone when
  * it leaves the page alone). */
-static void fix_skew(PIX **pix, dc_ocr_result *r)
+static double fix_skew(PIX **pix)
 {
     l_float32 angle = 0, conf = 0;
     PIX *straight = pixFindSkewAndDeskew(*pix, 2, &angle, &conf);
 
     if (!straight)
-        return;
+        return 0;
     if (straight == *pix || fabs(angle) < SKEW_MIN_ANGLE) {
         pixDestroy(&straight);
-        return;
+        return 0;
     }
     pixDestroy(pix);
     *pix = straight;
-    r->skew = round((double)angle * 100.0) / 100.0;
+    return round((double)angle * 100.0) / 100.0;
 }
 
-/* ------------------------------------------------------------- results */
+/* ------------------------------------------------------------- text */
 
-static json_t *box_json(const TessPageIterator *it, TessPageIteratorLevel level)
-{
-    int l = 0, t = 0, rt = 0, b = 0;
-
-    if (!TessPageIteratorBoundingBox(it, level, &l, &t, &rt, &b))
-        return json_pack("[iiii]", 0, 0, 0, 0);
-    return json_pack("[iiii]", l, t, rt, b);
-}
-
-static double conf2(float c)
-{
-    return round((double)c * 100.0) / 100.0;
-}
-
-/* Start a line object {"bbox", "conf", "words": []} appended to lines. */
-static json_t *line_new(json_t *lines, TessResultIterator *ri)
-{
-    const TessPageIterator *pi = TessResultIteratorGetPageIteratorConst(ri);
-    json_t *line = json_pack("{s:o,s:f,s:[]}", "bbox", box_json(pi, RIL_TEXTLINE), "conf",
-                             conf2(TessResultIteratorConfidence(ri, RIL_TEXTLINE)), "words");
-
-    if (!line || json_array_append_new(lines, line) < 0)
-        return NULL;
-    return line;
-}
-
-static int word_add(json_t *line, TessResultIterator *ri)
-{
-    const TessPageIterator *pi = TessResultIteratorGetPageIteratorConst(ri);
-    char *text = TessResultIteratorGetUTF8Text(ri, RIL_WORD);
-    json_t *w = NULL;
-    int err = DC_OK;
-
-    if (!text || !text[0] || !dc_utf8_valid(text, strlen(text), NULL))
-        goto done;
-    w = json_pack("{s:s,s:o,s:f}", "text", text, "bbox", box_json(pi, RIL_WORD), "conf",
-                  conf2(TessResultIteratorConfidence(ri, RIL_WORD)));
-    if (!w || json_array_append_new(json_object_get(line, "words"), w) < 0)
-        err = dc_error_oom();
-done:
-    TessDeleteText(text);
-    return err;
-}
-
-/* Word boxes and confidences, lines keeping their words:
- * {"width", "height", "lines": [{"bbox": [l,t,r,b], "conf", "words":
- * [{"text", "bbox", "conf"}]}]}, pixels of the image that was recognised
- * (after rotation and deskew). */
-static json_t *words_json(TessBaseAPI *api, int width, int height)
-{
-    TessResultIterator *ri = TessBaseAPIGetIterator(api);
-    json_t *root = json_pack("{s:i,s:i,s:[]}", "width", width, "height", height, "lines");
-    json_t *lines = root ? json_object_get(root, "lines") : NULL;
-    json_t *line = NULL;
-    int err = DC_OK;
-
-    if (!root || !ri)
-        goto done;
-    do {
-        const TessPageIterator *pi = TessResultIteratorGetPageIteratorConst(ri);
-        if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE) || !line)
-            line = line_new(lines, ri);
-        err = line ? word_add(line, ri) : DC_ENOMEM;
-    } while (err >= 0 && TessResultIteratorNext(ri, RIL_WORD));
-done:
-    TessResultIteratorDelete(ri);
-    if (err < 0) {
-        json_decref(root);
-        return NULL;
-    }
-    return root;
-}
-
-/* Tesseract's text, tidied: no trailing blanks on a line, runs of blank
- * lines collapsed to one, no blank lines at either end. */
-static int text_normalise(dc_buf *out, const char *in)
-{
-    int blank = 0, err = DC_OK;
-
-    while (*in && err >= 0) {
-        size_t n = strcspn(in, "\n");
-        size_t t = n;
-        while (t > 0 &&
-               (in[t - 1] == ' ' || in[t - 1] == '\t' || in[t - 1] == '\r' || in[t - 1] == '\f'))
-            t--;
-        if (t == 0) {
-            blank = 1;
-        } else {
-            if (out->len > 0)
-                err = dc_buf_puts(out, blank ? "\n\n" : "\n");
-            if (err >= 0)
-                err = dc_buf_put(out, in, t);
-            blank = 0;
-        }
-        in += n + (in[n] == '\n');
-    }
-    return err;
-}
-
-static int take_text(dc_ocr_result *r, const char *raw)
+/* The page's text from a reading: blocks and paragraphs separated by a
+ * blank line, lines in reading order, words joined by a space. */
+static int reading_text(const reading *rd, dc_ocr_result *r)
 {
     dc_buf b = DC_BUF_INIT;
-    int err;
+    size_t i, j;
+    int err = DC_OK, prev_block = -1;
 
     dc_buf_init(&b, PAGE_TEXT_MAX);
-    err = text_normalise(&b, raw ? raw : "");
+    for (i = 0; i < rd->nlines && err >= 0; i++) {
+        const rline *ln = &rd->lines[i];
+        if (b.len > 0)
+            err = dc_buf_puts(&b, (ln->block != prev_block || ln->para) ? "\n\n" : "\n");
+        for (j = 0; j < ln->n && err >= 0; j++) {
+            if (j > 0)
+                err = dc_buf_putc(&b, ' ');
+            if (err >= 0)
+                err = dc_buf_puts(&b, rd->words[ln->first + j].text);
+        }
+        prev_block = ln->block;
+    }
     if (err < 0) {
         dc_buf_dispose(&b);
         return err;
     }
+    free(r->text);
     r->text = dc_buf_detach(&b, &r->len);
     return r->text ? DC_OK : dc_error_oom();
 }
 
-/* ------------------------------------------------------------- layout */
+static double conf2(double c)
+{
+    return round(c * 100.0) / 100.0;
+}
+
+/* Word boxes and confidences, lines keeping their words:
+ * {"width", "height", "lines": [{"bbox": [l,t,r,b], "conf", "block",
+ * "words": [{"text", "bbox", "conf"}]}]}, in pixels of the page image
+ * turned upright and deskewed, before any scaling (k is the scale that was
+ * applied to the image recognised). */
+static json_t *words_json(const reading *rd, int width, int height, double k)
+{
+    json_t *root = json_pack("{s:i,s:i,s:[]}", "width", width, "height", height, "lines");
+    json_t *lines = root ? json_object_get(root, "lines") : NULL;
+    size_t i, j;
+
+#define BOX(b)                                                                                     \
+    json_pack("[iiii]", (int)lround((b)[0] / k), (int)lround((b)[1] / k), (int)lround((b)[2] / k), \
+              (int)lround((b)[3] / k))
+    for (i = 0; root && i < rd->nlines; i++) {
+        const rline *ln = &rd->lines[i];
+        json_t *words = json_array(), *line;
+        for (j = 0; words && j < ln->n; j++) {
+            const rword *w = &rd->words[ln->first + j];
+            if (json_array_append_new(words, json_pack("{s:s,s:o,s:f}", "text", w->text, "bbox",
+                                                       BOX(w->box), "conf", conf2(w->conf))) < 0) {
+                json_decref(words);
+                words = NULL;
+            }
+        }
+        line = words ? json_pack("{s:o,s:f,s:i,s:o}", "bbox", BOX(ln->box), "conf", conf2(ln->conf),
+                                 "block", ln->block, "words", words)
+                     : NULL;
+        if (!line || json_array_append_new(lines, line) < 0) {
+            json_decref(root);
+            root = NULL;
+        }
+    }
+#undef BOX
+    return root;
+}
+
+/* ------------------------------------------------------------- tables */
 
 typedef struct {
     const char *text;
@@ -523,32 +949,6 @@ static int lword_cmp_x(const void *a, const void *b)
 {
     const lword *x = a, *y = b;
     return (x->l > y->l) - (x->l < y->l);
-}
-
-static size_t collect_words(const json_t *words, lword **out)
-{
-    const json_t *line, *w;
-    size_t i, j, n = 0, k = 0;
-
-    json_array_foreach(json_object_get(words, "lines"), i, line) n +=
-        json_array_size(json_object_get(line, "words"));
-    *out = n ? calloc(n, sizeof(lword)) : NULL;
-    if (!*out)
-        return 0;
-    json_array_foreach(json_object_get(words, "lines"), i, line)
-    {
-        json_array_foreach(json_object_get(line, "words"), j, w)
-        {
-            const json_t *bb = json_object_get(w, "bbox");
-            lword *lw = &(*out)[k++];
-            lw->text = json_string_value(json_object_get(w, "text"));
-            lw->l = (int)json_integer_value(json_array_get(bb, 0));
-            lw->t = (int)json_integer_value(json_array_get(bb, 1));
-            lw->r = (int)json_integer_value(json_array_get(bb, 2));
-            lw->b = (int)json_integer_value(json_array_get(bb, 3));
-        }
-    }
-    return k;
 }
 
 /* One row: words left to right; a wide gap separates cells (a tab), except
@@ -578,15 +978,25 @@ static int row_put(dc_buf *b, lword *w, size_t n)
  * Tesseract reads a table column by column as separate blocks, while the
  * service keeps each table row on its own line with its cells in order.
  * Words whose vertical centre falls inside the current row's band join it. */
-static int layout_text(dc_ocr_result *r)
+static int layout_text(const reading *rd, dc_ocr_result *r)
 {
     lword *w = NULL;
-    size_t n = collect_words(r->words, &w), start = 0, i;
+    size_t n = rd->kept, start = 0, i, j, k = 0;
     dc_buf b = DC_BUF_INIT;
     int err = DC_OK, top = 0, bottom = 0;
 
     if (n == 0)
-        goto done;
+        return DC_OK;
+    w = calloc(n, sizeof(*w));
+    if (!w)
+        return dc_error_oom();
+    for (i = 0; i < rd->nlines; i++) {
+        for (j = 0; j < rd->lines[i].n && k < n; j++) {
+            const rword *x = &rd->words[rd->lines[i].first + j];
+            w[k++] = (lword){x->text, x->box[0], x->box[1], x->box[2], x->box[3]};
+        }
+    }
+    n = k;
     dc_buf_init(&b, PAGE_TEXT_MAX);
     qsort(w, n, sizeof(*w), lword_cmp_y);
     for (i = 0; i <= n && err >= 0; i++) {
@@ -608,33 +1018,18 @@ static int layout_text(dc_ocr_result *r)
         r->text = dc_buf_detach(&b, &r->len);
         err = r->text ? DC_OK : dc_error_oom();
     }
-done:
     dc_buf_dispose(&b);
     free(w);
     return err;
 }
 
-static int info_warn(dc_ocr_result *r, const char *code, const char *message)
-{
-    json_t *list = json_object_get(r->info, "warnings");
-
-    if (!list) {
-        list = json_array();
-        if (!list || json_object_set_new(r->info, "warnings", list) < 0)
-            return dc_error_oom();
-    }
-    if (json_array_append_new(list, json_pack("{s:s,s:s}", "code", code, "message", message)) < 0)
-        return dc_error_oom();
-    return DC_OK;
-}
-
-static int apply_layout(dc_ocr_result *r, const dc_ocr_options *o)
+static int apply_layout(const reading *rd, dc_ocr_result *r, const dc_ocr_options *o)
 {
     int err;
 
     if (!o->tables && !o->forms)
         return DC_OK;
-    err = layout_text(r);
+    err = layout_text(rd, r);
     if (err >= 0 && o->tables)
         err = info_warn(r, "DOCCLASS_TABLES_APPROXIMATED",
                         "TABLES approximated: table rows rebuilt from OCR word boxes, cells "
@@ -648,73 +1043,277 @@ static int apply_layout(dc_ocr_result *r, const dc_ocr_options *o)
 
 /* ------------------------------------------------------------- one page */
 
-static int recognise(engine *e, PIX *pix, int dpi, double deadline, dc_ocr_result *r)
-{
-    ETEXT_DESC *mon = NULL;
-    int rc;
+/* What one page's reading needs besides the image. */
+typedef struct {
+    engine *e;
+    const dc_ocr_options *o;
+    dc_ocr_result *r;
+    double deadline;
+    int dpi;        /* resolution given to the recogniser */
+    double text_px; /* character height in the prepared image */
+    unsigned retry; /* DC_PREP_* steps for a second reading */
+} page_ctx;
 
-    TessBaseAPISetImage2(e->api, pix);
-    TessBaseAPISetSourceResolution(e->api, dpi);
-    if (deadline > 0) {
-        double left = (deadline - now_seconds()) * 1000.0;
-        mon = TessMonitorCreate();
-        if (!mon)
+/* Read a prepared image as it is: automatic layout, then what the layout
+ * left out. */
+static int read_image(page_ctx *c, PIX *pix, reading *rd)
+{
+    int err;
+
+    TessBaseAPISetImage2(c->e->api, pix);
+    TessBaseAPISetSourceResolution(c->e->api, c->dpi);
+    err = recognise(c->e, c->deadline, c->r);
+    if (err >= 0)
+        err = collect_words(c->e->api, rd);
+    if (err >= 0) {
+        err = recover_missed(c->e, pix, c->deadline, rd, c->r);
+        if (err >= 0) {
+            rd->regions = err;
+            err = DC_OK;
+        }
+    }
+    TessBaseAPIClear(c->e->api);
+    if (err >= 0)
+        reading_finish(rd);
+    return err;
+}
+
+/* Read the page turned by a quarter turn (deg clockwise found: turned
+ * back), deskewed; *turned receives the image read (owned). */
+static int read_turned(
+    page_ctx *c, PIX *pix, int deg, unsigned enhance, reading *rd, PIX **turned, double *skew)
+{
+    PIX *p = deg ? pixRotateOrth(pix, (360 - deg) / 90) : pixClone(pix);
+    int err;
+
+    *turned = NULL;
+    *skew = 0;
+    if (!p)
+        return dc_error_oom();
+    if (c->o->rotate)
+        *skew = fix_skew(&p);
+    if (enhance) {
+        PIX *better = dc_prep_enhance(p, enhance);
+        pixDestroy(&p);
+        if (!better)
             return dc_error_oom();
-        TessMonitorSetDeadlineMSecs(mon, left < 1 ? 1 : (int)(left > 2e9 ? 2e9 : left));
+        p = better;
     }
-    rc = TessBaseAPIRecognize(e->api, mon);
-    TessMonitorDelete(mon);
-    if (rc != 0 && deadline > 0 && now_seconds() >= deadline)
-        return DC_ETIMEOUT;
-    if (rc != 0) {
-        page_fail(r, DC_EOCR, "DOCCLASS_OCR_FAILED", "recognition failed");
-        return DC_EOCR;
+    rd->rotation = deg;
+    rd->enhanced = enhance;
+    err = read_image(c, p, rd);
+    if (err < 0) {
+        pixDestroy(&p);
+        return err;
     }
+    *turned = p;
     return DC_OK;
 }
 
-static int collect(engine *e, PIX *pix, dc_ocr_result *r, const dc_ocr_options *o)
+/* How much a reading can be trusted to have read: its letters and digits,
+ * each weighted by how far its word's confidence is above SCORE_FLOOR
+ * (upside-down text and picture noise read at 20-35 and count for
+ * nothing; a page read at 40 with all its words beats one read at 60 with
+ * a tenth of them). */
+static double reading_score(const reading *rd)
 {
-    char *raw = TessBaseAPIGetUTF8Text(e->api);
-    int err;
+    double sum = 0;
+    size_t i, j;
 
-    err = take_text(r, raw);
-    TessDeleteText(raw);
-    if (err < 0)
-        return err;
-    r->mean_conf = (double)TessBaseAPIMeanTextConf(e->api);
-    if (r->mean_conf < 0)
-        r->mean_conf = 0;
-    r->words = words_json(e->api, pixGetWidth(pix), pixGetHeight(pix));
-    if (!r->words)
-        return dc_error_oom();
-    return apply_layout(r, o);
+    for (i = 0; i < rd->nlines; i++) {
+        for (j = 0; j < rd->lines[i].n; j++) {
+            const rword *w = &rd->words[rd->lines[i].first + j];
+            double wgt = (w->conf - SCORE_FLOOR) / (100.0 - SCORE_FLOOR);
+            if (wgt > 0)
+                sum += (double)alnum_count(w->text) * (wgt > 1 ? 1 : wgt);
+        }
+    }
+    return sum;
 }
 
-/* OCR one page: orientation and skew first, then recognition under the
- * page deadline. Every failure stays in r (err, errcode, errmsg). */
+/* A second reading wins when it scores clearly better. */
+static int better(const reading *a, const reading *b)
+{
+    return reading_score(b) > reading_score(a) * SCORE_MARGIN;
+}
+
+typedef struct {
+    reading rd;
+    PIX *pix;
+    double skew;
+} candidate;
+
+static void candidate_dispose(candidate *k)
+{
+    reading_dispose(&k->rd);
+    pixDestroy(&k->pix);
+}
+
+static json_t *steps_json(unsigned steps)
+{
+    json_t *a = json_array();
+    unsigned s;
+
+    for (s = 1; a && s < (1u << DC_PREP_NSTEPS); s <<= 1)
+        if ((steps & s) && json_array_append_new(a, json_string(dc_prep_step_name(s))) < 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+static json_t *reading_json(const reading *rd)
+{
+    return json_pack("{s:i,s:b,s:o,s:f,s:I,s:i}", "rotation", rd->rotation, "sideways",
+                     rd->sideways, "steps", steps_json(rd->enhanced), "mean_confidence",
+                     conf2(rd->mean_conf), "words", (json_int_t)rd->kept, "recovered_regions",
+                     rd->regions);
+}
+
+/* Read the page once more (turned by deg, with the enhance steps) and
+ * keep that reading when it is better. A second reading that runs out of
+ * time is dropped: the first one stands. */
+static int
+try_other(page_ctx *c, PIX *pix, int deg, unsigned enhance, candidate *best, json_t *tried)
+{
+    candidate alt = {0};
+    int err;
+
+    if (c->deadline > 0 && now_seconds() >= c->deadline)
+        return DC_OK;
+    err = read_turned(c, pix, deg, enhance, &alt.rd, &alt.pix, &alt.skew);
+    if (err >= 0) {
+        if (json_array_append_new(tried, reading_json(&alt.rd)) < 0)
+            err = dc_error_oom();
+        if (better(&best->rd, &alt.rd)) {
+            candidate t = *best;
+            *best = alt;
+            alt = t;
+        }
+    } else if (err == DC_ETIMEOUT) {
+        err = DC_OK;
+    }
+    candidate_dispose(&alt);
+    return err;
+}
+
+/* Orientation you can trust. The page is read as it is first: most pages
+ * are upright, and the automatic layout reads sideways text itself; a page
+ * that reads well is done, without OSD (about as costly as a reading).
+ * A page that reads poorly gets OSD: its turn, when OSD finds one with at
+ * least OSD_HINT confidence, or else upside down when the reading was very
+ * poor, is read too, and the better reading is kept (reading_score): a
+ * turn is never taken on OSD's word alone. Then a page that still reads
+ * poorly is read once more with the plan's second-reading steps. */
+static int read_best(page_ctx *c, PIX *pix, candidate *best, json_t *tried)
+{
+    double osd_conf = 0;
+    int deg, other = -1, err;
+
+    err = read_turned(c, pix, 0, 0, &best->rd, &best->pix, &best->skew);
+    if (err >= 0 && json_array_append_new(tried, reading_json(&best->rd)) < 0)
+        err = dc_error_oom();
+    if (err >= 0 && c->o->rotate && best->rd.mean_conf < GOOD_CONF) {
+        deg = detect_orientation(c->e, pix, c->dpi, &osd_conf);
+        if (c->e->osd && json_object_set_new(
+                             c->r->info, "osd",
+                             json_pack("{s:i,s:f}", "rotation", deg, "confidence", osd_conf)) < 0)
+            err = dc_error_oom();
+        if (deg && osd_conf >= OSD_HINT)
+            other = deg;
+        else if (best->rd.mean_conf < POOR_CONF)
+            other = 180; /* upside down is how pages are most often fed wrong */
+        if (err >= 0 && other > 0)
+            err = try_other(c, pix, other, 0, best, tried);
+    }
+    if (err >= 0 && best->rd.mean_conf < GOOD_CONF && best->rd.kept > 0 && c->retry)
+        err = try_other(c, pix, best->rd.rotation, c->retry, best, tried);
+    return err;
+}
+
+/* Measure the page and prepare it (ocr_prep.c); what was measured and
+ * the steps that ran go into info "prep". */
+static int prepare(page_ctx *c, PIX **pix, int dpi, double *scale)
+{
+    dc_prep_facts f;
+    dc_prep_plan plan;
+    json_t *prep;
+    int done, rules;
+
+    *scale = 1;
+    if (dc_prep_measure(*pix, dpi, &f) < 0)
+        return dc_error_oom();
+    dc_prep_plan_for(&f, &plan);
+    done = dc_prep_apply(pix, &plan);
+    if (done < 0)
+        return dc_error_oom();
+    *scale = (done & (DC_PREP_UPSCALE | DC_PREP_DOWNSCALE)) ? plan.scale : 1;
+    c->dpi = plan.dpi;
+    c->text_px = f.text_px * *scale;
+    c->retry = plan.retry;
+    rules = (plan.steps & DC_PREP_RULES) ? dc_prep_erase_rules(pix, c->text_px) : 0;
+    if (rules < 0)
+        return dc_error_oom();
+    if (rules > 0)
+        done |= DC_PREP_RULES;
+    prep = json_pack("{s:f,s:f,s:i,s:f,s:f,s:b,s:o}", "text_height", f.text_px, "small_text_height",
+                     f.small_px, "text_items", f.text_items, "scale",
+                     round(*scale * 1000.0) / 1000.0, "background_spread", f.bg_spread,
+                     "dpi_from_text", plan.dpi_from_text, "steps", steps_json((unsigned)done));
+    if (!prep || json_object_set_new(c->r->info, "prep", prep) < 0 ||
+        json_object_set_new(c->r->info, "dpi", json_integer(plan.dpi)) < 0)
+        return dc_error_oom();
+    return DC_OK;
+}
+
+static int finish(page_ctx *c, candidate *best, double scale)
+{
+    const reading *rd = &best->rd;
+    int w = (int)lround(pixGetWidth(best->pix) / scale);
+    int h = (int)lround(pixGetHeight(best->pix) / scale);
+    int err;
+
+    c->r->rotation = rd->rotation;
+    c->r->skew = best->skew;
+    if (json_object_set_new(c->r->info, "sideways", json_boolean(rd->sideways)) < 0)
+        return dc_error_oom();
+    c->r->mean_conf = rd->mean_conf;
+    err = reading_text(rd, c->r);
+    if (err < 0)
+        return err;
+    c->r->words = words_json(rd, w, h, scale);
+    if (!c->r->words)
+        return dc_error_oom();
+    return apply_layout(rd, c->r, c->o);
+}
+
+/* OCR one page: measure and prepare, orientation, reading(s), text.
+ * Every failure stays in r (err, errcode, errmsg). */
 static void ocr_page(engine *e, PIX **pix, int dpi, dc_ocr_result *r, const dc_ocr_options *o)
 {
-    double t0 = now_seconds();
-    double deadline = o->page_timeout > 0 ? t0 + o->page_timeout : 0;
+    double t0 = now_seconds(), scale = 1;
+    page_ctx c = {e, o, r, o->page_timeout > 0 ? t0 + o->page_timeout : 0, dpi, 0, 0};
+    candidate best = {0};
+    json_t *tried = json_array();
     int err;
 
     r->info = json_pack("{s:i}", "dpi", dpi);
-    if (!r->info) {
+    if (!r->info || !tried) {
+        json_decref(tried);
         page_fail(r, DC_ENOMEM, "DOCCLASS_OCR_FAILED", "out of memory");
         return;
     }
     if (o->rotate && !e->osd)
         (void)info_warn(r, "DOCCLASS_NO_OSD",
                         "osd.traineddata is not installed: page orientation was not checked");
-    if (o->rotate) {
-        fix_orientation(e, pix, dpi, r);
-        fix_skew(pix, r);
-    }
-    err = recognise(e, *pix, dpi, deadline, r);
+    err = prepare(&c, pix, dpi, &scale);
     if (err >= 0)
-        err = collect(e, *pix, r, o);
-    TessBaseAPIClear(e->api);
+        err = read_best(&c, *pix, &best, tried);
+    if (json_object_set_new(r->info, "readings", tried) < 0 && err >= 0)
+        err = dc_error_oom();
+    if (err >= 0)
+        err = finish(&c, &best, scale);
+    candidate_dispose(&best);
     r->seconds = round((now_seconds() - t0) * 1000.0) / 1000.0;
     if (err == DC_ETIMEOUT)
         page_fail(r, DC_ETIMEOUT, "DOCCLASS_PAGE_TIMEOUT",
@@ -818,7 +1417,7 @@ static void feed(pool *p, size_t i, dc_render_fn render, void *payload)
         dc_gray_dispose(&g);
         return;
     }
-    pool_put(p, pix, g.dpi > 0 ? g.dpi : 300, i);
+    pool_put(p, pix, g.dpi > 0 ? g.dpi : 0, i); /* 0: unknown, judged from the text */
     dc_gray_dispose(&g);
 }
 

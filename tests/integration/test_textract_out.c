@@ -294,8 +294,9 @@ static void test_boxes_on_turned_pages(void **state)
         size_t centred = 0, tall = 0, long_words = 0;
         assert_dc_ok(dc_page_info_words(&ws, page));
         assert_true(ws.n >= 20);
-        if (i == 0)
-            assert_int_equal(json_integer_value(json_object_get(ocr, "rotation")), 90);
+        if (i == 0) /* turned back, or read sideways as it is by the layout */
+            assert_true(json_integer_value(json_object_get(ocr, "rotation")) == 90 ||
+                        json_is_true(json_object_get(ocr, "sideways")));
         else
             assert_true(fabs(json_real_value(json_object_get(ocr, "skew"))) > 2);
         assert_dc_ok(dc_pdf_render_gray(&g, bytes, n, NULL, i, 1500));
