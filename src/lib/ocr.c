@@ -22,6 +22,7 @@
 #include <tesseract/capi.h>
 
 #include "ocr.h"
+#include "ocr_order.h"
 #include "ocr_prep.h"
 
 /*
@@ -538,7 +539,66 @@ static int line_is_noise(const reading *rd, const rline *ln)
 /* Lines without words (Tesseract's empty lines) and noise lines are
  * dropped; the mean confidence and the size of the text are computed over
  * what is left. Words of dropped lines stay in the array, unreferenced. */
-static void reading_finish(reading *rd)
+/* Lines in reading order (ocr_order.c): cut at wide gaps, columns one
+ * after the other. rd's lines are replaced; its words stay where they are. */
+static int reading_order(reading *rd)
+{
+    int(*boxes)[4] = NULL;
+    dc_order_line *in = NULL;
+    dc_order_seg *seg = NULL;
+    rline *lines = NULL;
+    size_t i, j, nseg = 0;
+    int err = DC_OK;
+
+    if (rd->nlines < 2 || rd->sideways)
+        return DC_OK;
+    boxes = malloc(rd->nwords * sizeof(*boxes));
+    in = malloc(rd->nlines * sizeof(*in));
+    if (!boxes || !in) {
+        err = dc_error_oom();
+        goto done;
+    }
+    for (i = 0; i < rd->nwords; i++)
+        memcpy(boxes[i], rd->words[i].box, sizeof(boxes[i]));
+    for (i = 0; i < rd->nlines; i++)
+        in[i] = (dc_order_line){rd->lines[i].block, rd->lines[i].first, rd->lines[i].n};
+    if (dc_order_lines((const int(*)[4])boxes, rd->nwords, in, rd->nlines, &seg, &nseg) < 0 ||
+        !(lines = calloc(nseg ? nseg : 1, sizeof(*lines)))) {
+        err = dc_error_oom();
+        goto done;
+    }
+    for (i = 0; i < nseg; i++) {
+        const rline *from = &rd->lines[seg[i].line];
+        rline *ln = &lines[i];
+        double sum = 0;
+        ln->block = seg[i].block;
+        ln->para = seg[i].para || (from->para && seg[i].first == from->first);
+        ln->first = seg[i].first;
+        ln->n = seg[i].n;
+        memcpy(ln->box, rd->words[ln->first].box, sizeof(ln->box));
+        for (j = 0; j < ln->n; j++) {
+            const int *b = rd->words[ln->first + j].box;
+            ln->box[0] = b[0] < ln->box[0] ? b[0] : ln->box[0];
+            ln->box[1] = b[1] < ln->box[1] ? b[1] : ln->box[1];
+            ln->box[2] = b[2] > ln->box[2] ? b[2] : ln->box[2];
+            ln->box[3] = b[3] > ln->box[3] ? b[3] : ln->box[3];
+            sum += rd->words[ln->first + j].conf;
+        }
+        ln->conf = (float)(ln->n == from->n ? from->conf : sum / (double)ln->n);
+    }
+    free(rd->lines);
+    rd->lines = lines;
+    rd->nlines = rd->caplines = nseg;
+    lines = NULL;
+done:
+    free(lines);
+    free(seg);
+    free(in);
+    free(boxes);
+    return err;
+}
+
+static int reading_finish(reading *rd)
 {
     size_t i, j, k = 0, n = 0, long_words = 0, tall = 0;
     double sum = 0;
@@ -563,6 +623,7 @@ static void reading_finish(reading *rd)
     rd->kept = n;
     rd->mean_conf = n ? sum / (double)n : 0;
     rd->sideways = 2 * tall > long_words && long_words > 0;
+    return reading_order(rd);
 }
 
 static int recognise(engine *e, double deadline, dc_ocr_result *r)
@@ -1074,7 +1135,7 @@ static int read_image(page_ctx *c, PIX *pix, reading *rd)
     }
     TessBaseAPIClear(c->e->api);
     if (err >= 0)
-        reading_finish(rd);
+        err = reading_finish(rd);
     return err;
 }
 

@@ -7,11 +7,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <leptonica/allheaders.h>
+
 #include "dc_test.h"
 #include "doc.h"
 #include "gen.h"
 #include "img_gen.h"
 #include "ocr.h"
+#include "ocr_prep.h"
 
 static const char *const dense[] = {
     "Alpha bravo charlie delta echo foxtrot golf hotel india juliet",
@@ -158,6 +161,74 @@ static void rotations_are_corrected(void **state)
         dc_gray_dispose(&g);
     }
     free(want);
+}
+
+/* Which column and place a word read back is from: -1 when it is not a
+ * word of the page (picture noise, a misread). */
+static int column_of(const char *w, size_t *index)
+{
+    int c;
+    size_t i;
+    const char *x;
+
+    for (c = 0; c < 2; c++)
+        for (i = 0; (x = dc_gen_column_word(c, i)) != NULL; i++)
+            if (strcmp(x, w) == 0) {
+                *index = i;
+                return c;
+            }
+    return -1;
+}
+
+/* Two columns of text with a picture between them: no line holds words of
+ * both columns, each column reads in order, the left one before the right
+ * one (as Textract's LINE blocks go), and the picture adds no words. */
+static void columns_stay_apart(void **state)
+{
+    dc_extract_options o = opts1(1);
+    dc_document *doc;
+    dc_gray g;
+    char *text, *line, *save = NULL;
+    size_t next[2] = {0, 0}, found[2] = {0, 0}, unknown = 0, lines = 0, nwords[2] = {80, 80};
+    int seen_right = 0;
+
+    (void)state;
+    assert_dc_ok(dc_gen_columns_page(&g, 16, 300)); /* 80 words a column */
+    doc = extract_pages(&g, 1, "png", 300, &o);
+    assert_int_equal(doc->npages, 1);
+    text = strdup(doc->pages[0].text);
+    assert_non_null(text);
+    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *w, *wsave = NULL, whole[512];
+        int cols = 0;
+        (void)snprintf(whole, sizeof(whole), "%s", line);
+        for (w = strtok_r(line, " ", &wsave); w; w = strtok_r(NULL, " ", &wsave)) {
+            size_t idx = 0;
+            int c = column_of(w, &idx);
+            if (c < 0) {
+                unknown++;
+                continue;
+            }
+            cols |= 1 << c;
+            if (idx < next[c]) /* out of order within its column */
+                fail_msg("column %d: '%s' (word %zu) after word %zu", c, w, idx, next[c] - 1);
+            next[c] = idx + 1;
+            found[c]++;
+            if (c == 0 && seen_right)
+                fail_msg("left column word '%s' after the right column began", w);
+            seen_right |= c == 1;
+        }
+        if (cols == 3)
+            fail_msg("a line joins the two columns: %s\n%s", whole, doc->pages[0].text);
+        lines++;
+    }
+    print_message("columns: %zu lines, %zu/%zu and %zu/%zu words, %zu other words\n", lines,
+                  found[0], nwords[0], found[1], nwords[1], unknown);
+    assert_true(found[0] >= nwords[0] * 95 / 100 && found[1] >= nwords[1] * 95 / 100);
+    assert_true(unknown <= 3);
+    free(text);
+    dc_document_free(doc);
+    dc_gray_dispose(&g);
 }
 
 static void skew_is_corrected(void **state)
@@ -427,6 +498,245 @@ static void samples_are_written(void **state)
 }
 
 /* Acceptance: Tesseract's own phototest, recall >= 0.98. */
+/* ---------------------------------------------------------------- preparation */
+
+static PIX *gray_pix(const dc_gray *g)
+{
+    PIX *pix = pixCreate(g->width, g->height, 8);
+    int x, y;
+
+    assert_non_null(pix);
+    for (y = 0; y < g->height; y++)
+        for (x = 0; x < g->width; x++)
+            pixSetPixel(pix, x, y, g->px[(size_t)y * (size_t)g->stride + (size_t)x]);
+    return pix;
+}
+
+static const char *const measured_lines[] = {
+    "Measured text height of a page",
+    "Characters in lines of words",
+    "Tall and small letters",
+    "The median of the components",
+    "Read at any size",
+    "Scaled to the recogniser",
+};
+
+/* The text height is measured from the page, whatever the file says:
+ * between the x-height and the height of capitals (small letters joined
+ * into words by the closing that joins dot-matrix dots, larger ones
+ * apart), growing with the font; a blank page has none. */
+static void text_height_is_measured(void **state)
+{
+    static const double sizes[] = {16, 32, 64};
+    double prev = 0;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < 3; i++) {
+        dc_gray g;
+        dc_prep_facts f;
+        PIX *pix;
+        assert_dc_ok(dc_gen_text_page(&g, (int)(sizes[i] * 30), (int)(sizes[i] * 12),
+                                      measured_lines, 6, sizes[i], 72));
+        pix = gray_pix(&g);
+        assert_int_equal(dc_prep_measure(pix, 72, &f), 0);
+        print_message("font %.0f px: text %.0f px over %d components\n", sizes[i], f.text_px,
+                      f.text_items);
+        assert_true(f.text_px >= 0.45 * sizes[i] && f.text_px <= 0.95 * sizes[i]);
+        assert_true(f.text_px > prev && f.text_items >= 8);
+        prev = f.text_px;
+        pixDestroy(&pix);
+        dc_gray_dispose(&g);
+    }
+    {
+        dc_gray g;
+        dc_prep_facts f;
+        PIX *pix;
+        assert_dc_ok(dc_gen_text_page(&g, 800, 600, NULL, 0, 20, 300));
+        pix = gray_pix(&g);
+        assert_int_equal(dc_prep_measure(pix, 300, &f), 0);
+        assert_true(f.text_px == 0 && f.text_items == 0 && f.bg_spread == 0);
+        pixDestroy(&pix);
+        dc_gray_dispose(&g);
+    }
+}
+
+/* Print too small for the recogniser (a 7 pt receipt photographed at 100
+ * DPI: 11-pixel letters) is scaled up, and the page's record says so and
+ * by how much; ordinary 300 DPI print is left as it is. */
+static void small_print_is_scaled_up(void **state)
+{
+    char *want = sample_text();
+    dc_extract_options o = opts1(1);
+    static const double fonts[] = {14, 44};
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < 2; i++) {
+        dc_gray g;
+        dc_document *doc;
+        const json_t *prep;
+        double recall;
+        assert_dc_ok(dc_gen_text_page(&g, (int)(fonts[i] * 32), (int)(fonts[i] * 16),
+                                      dc_gen_sample_lines, dc_gen_sample_nlines, fonts[i], 0));
+        doc = extract_pages(&g, 1, "png", 0, &o);
+        prep = json_object_get(json_object_get(doc->pages[0].info, "ocr"), "prep");
+        recall = dc_gen_recall(want, doc->pages[0].text);
+        print_message("font %.0f px: %s, recall %.3f\n", fonts[i], json_dumps(prep, 0), recall);
+        if (recall < 0.95)
+            fail_msg("font %.0f: recall %.3f: %s", fonts[i], recall, doc->pages[0].text);
+        if (i == 0) {
+            assert_true(json_real_value(json_object_get(prep, "scale")) > 1.5);
+            assert_string_equal(
+                json_string_value(json_array_get(json_object_get(prep, "steps"), 0)), "upscale");
+            assert_true(json_is_true(json_object_get(prep, "dpi_from_text")));
+        } else {
+            assert_true(json_real_value(json_object_get(prep, "scale")) == 1.0);
+            assert_int_equal(json_array_size(json_object_get(prep, "steps")), 0);
+        }
+        /* word boxes stay in the pixels of the image as given */
+        assert_int_equal((int)page_ocr_num(doc, 0, "width"), g.width);
+        dc_document_free(doc);
+        dc_gray_dispose(&g);
+    }
+    free(want);
+}
+
+/* Count dark pixels in a row band of a grey Pix. */
+static int dark_in_rows(PIX *pix, int y0, int y1)
+{
+    int x, y, n = 0;
+    l_uint32 v;
+
+    for (y = y0; y < y1; y++)
+        for (x = 0; x < pixGetWidth(pix); x++)
+            n += pixGetPixel(pix, x, y, &v) == 0 && v < 128;
+    return n;
+}
+
+/* A table's rules are erased and its text stays; a page without rules is
+ * left untouched. */
+static void table_rules_are_erased(void **state)
+{
+    dc_gray g;
+    PIX *pix, *orig;
+    /* text baselines at 75, 123, 171, 219 (font 30: 2.5 and 1.6 line
+     * heights); rules between the lines, clear of ascenders and descenders */
+    int y, rows[4] = {60, 108, 156, 204}, base[4] = {75, 123, 171, 219};
+    size_t i;
+
+    (void)state;
+    assert_dc_ok(dc_gen_text_page(&g, 1400, 300, dc_gen_sample_lines, 4, 30, 300));
+    pix = gray_pix(&g);
+    orig = pixCopy(NULL, pix);
+    assert_int_equal(dc_prep_erase_rules(&pix, 22), 0); /* no rules: untouched */
+    assert_true(pix != NULL);
+    pixDestroy(&pix);
+    pix = pixCopy(NULL, orig);
+    /* a grid: rules between the text lines and down both sides */
+    for (i = 0; i < 4; i++) {
+        for (y = rows[i] + 24; y < rows[i] + 26; y++)
+            pixRenderLine(pix, 20, y, 1380, y, 1, L_CLEAR_PIXELS); /* black */
+        rows[i] += 24;
+    }
+    pixRenderLine(pix, 20, 40, 20, 240, 2, L_CLEAR_PIXELS);
+    pixRenderLine(pix, 1380, 40, 1380, 240, 2, L_CLEAR_PIXELS);
+    assert_true(dark_in_rows(pix, rows[0], rows[0] + 2) > 1000);
+    assert_int_equal(dc_prep_erase_rules(&pix, 22), 1);
+    for (i = 0; i < 4; i++) /* the rules are gone */
+        assert_int_equal(dark_in_rows(pix, rows[i], rows[i] + 2), 0);
+    /* the text is not: as much ink in the text lines as before */
+    for (i = 0; i < 4; i++) {
+        int before = dark_in_rows(orig, base[i] - 22, base[i] + 7);
+        int after = dark_in_rows(pix, base[i] - 22, base[i] + 7);
+        if (after == 0 || after < before * 9 / 10)
+            fail_msg("line %zu: %d dark pixels, %d before", i, after, before);
+    }
+    pixDestroy(&orig);
+    pixDestroy(&pix);
+    dc_gray_dispose(&g);
+}
+
+/* A low-resolution receipt-like page (small print, 150 DPI) fed upside
+ * down is read turned back, and the page's record tells why: the reading
+ * as it was, OSD's verdict and the reading that was kept; the same page
+ * upright is read once and not turned. */
+static void upside_down_small_page(void **state)
+{
+    char *want = sample_text();
+    dc_extract_options o = opts1(1);
+    int turn;
+
+    (void)state;
+    for (turn = 0; turn <= 180; turn += 180) {
+        dc_gray g;
+        dc_document *doc;
+        const json_t *ocr, *readings;
+        double recall;
+        assert_dc_ok(
+            dc_gen_text_page(&g, 560, 300, dc_gen_sample_lines, dc_gen_sample_nlines, 17, 150));
+        assert_dc_ok(dc_gen_rotate(&g, turn));
+        doc = extract_pages(&g, 1, "png", 150, &o);
+        ocr = json_object_get(doc->pages[0].info, "ocr");
+        readings = json_object_get(ocr, "readings");
+        recall = dc_gen_recall(want, doc->pages[0].text);
+        print_message("turned %d: %s\n", turn, json_dumps(readings, 0));
+        if (recall < 0.9)
+            fail_msg("turned %d: recall %.3f: %s", turn, recall, doc->pages[0].text);
+        assert_int_equal((int)page_ocr_num(doc, 0, "rotation"), turn);
+        if (turn == 0) {
+            assert_int_equal(json_array_size(readings), 1);
+            assert_null(json_object_get(ocr, "osd"));
+        } else {
+            const json_t *first = json_array_get(readings, 0);
+            assert_true(json_array_size(readings) >= 2);
+            assert_int_equal(json_integer_value(json_object_get(first, "rotation")), 0);
+            assert_true(json_real_value(json_object_get(first, "mean_confidence")) <
+                        page_ocr_num(doc, 0, "mean_confidence"));
+            assert_non_null(json_object_get(json_object_get(ocr, "osd"), "confidence"));
+        }
+        dc_document_free(doc);
+        dc_gray_dispose(&g);
+    }
+    free(want);
+}
+
+/* Corpus receipts (a phone photo, a dot-matrix print, a 600 DPI scan)
+ * turned upside down come out turned 180 and read as they read upright;
+ * upright, they are not turned. */
+static void corpus_receipts_upside_down(void **state)
+{
+    static const char *const names[] = {"500", "510", "526"};
+    dc_extract_options o = opts1(1);
+    size_t i;
+
+    (void)state;
+    if (!dc_test_corpus("zzzDavid__ICDAR-2019-SROIE/data/img/500.jpg")) {
+        print_message("corpus absent: receipts skipped\n");
+        skip();
+    }
+    for (i = 0; i < 3; i++) {
+        char rel[128];
+        const char *img;
+        dc_document *up = NULL, *doc = NULL;
+        double recall;
+        (void)snprintf(rel, sizeof(rel), "zzzDavid__ICDAR-2019-SROIE/data/img/%s.jpg", names[i]);
+        img = dc_test_corpus(rel);
+        assert_non_null(img);
+        assert_int_equal(dc_gen_turn_file(img, dc_test_tmp("turned.jpg"), 180), 0);
+        assert_dc_ok(dc_document_extract_file(&up, img, &o));
+        assert_dc_ok(dc_document_extract_file(&doc, dc_test_tmp("turned.jpg"), &o));
+        recall = dc_gen_recall(up->pages[0].text, doc->pages[0].text);
+        print_message("receipt %s turned: rotation %.0f, %.3f of the upright reading's words\n",
+                      names[i], page_ocr_num(doc, 0, "rotation"), recall);
+        assert_int_equal((int)page_ocr_num(up, 0, "rotation"), 0);
+        assert_int_equal((int)page_ocr_num(doc, 0, "rotation"), 180);
+        assert_true(recall >= 0.6); /* read upside down, it shares almost no word */
+        dc_document_free(doc);
+        dc_document_free(up);
+    }
+}
+
 static void corpus_phototest(void **state)
 {
     const char *img = dc_test_corpus("tesseract-ocr__test/testing/phototest.tif");
@@ -453,13 +763,26 @@ static void corpus_phototest(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(clean_png_and_jpeg),       cmocka_unit_test(rotations_are_corrected),
-        cmocka_unit_test(skew_is_corrected),        cmocka_unit_test(multipage_tiff_and_jobs),
-        cmocka_unit_test(pixel_bomb_is_refused),    cmocka_unit_test(resolution_warnings),
-        cmocka_unit_test(wide_image_is_a_bad_page), cmocka_unit_test(page_timeout),
-        cmocka_unit_test(missing_language),         cmocka_unit_test(damaged_images),
-        cmocka_unit_test(pool_render_error),        cmocka_unit_test(tables_rows),
-        cmocka_unit_test(samples_are_written),      cmocka_unit_test(corpus_phototest),
+        cmocka_unit_test(clean_png_and_jpeg),
+        cmocka_unit_test(rotations_are_corrected),
+        cmocka_unit_test(skew_is_corrected),
+        cmocka_unit_test(columns_stay_apart),
+        cmocka_unit_test(multipage_tiff_and_jobs),
+        cmocka_unit_test(pixel_bomb_is_refused),
+        cmocka_unit_test(resolution_warnings),
+        cmocka_unit_test(wide_image_is_a_bad_page),
+        cmocka_unit_test(page_timeout),
+        cmocka_unit_test(missing_language),
+        cmocka_unit_test(damaged_images),
+        cmocka_unit_test(pool_render_error),
+        cmocka_unit_test(tables_rows),
+        cmocka_unit_test(samples_are_written),
+        cmocka_unit_test(corpus_phototest),
+        cmocka_unit_test(text_height_is_measured),
+        cmocka_unit_test(small_print_is_scaled_up),
+        cmocka_unit_test(table_rules_are_erased),
+        cmocka_unit_test(upside_down_small_page),
+        cmocka_unit_test(corpus_receipts_upside_down),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,6 +75,127 @@ done:
     return err;
 }
 
+/* Words of the two-column page: every word once, so that a word read back
+ * tells its column and its place. */
+static const char *const column_words[] = {
+    "account", "balance", "capital", "deposit",  "estate",  "finance", "garden",  "harbour",
+    "island",  "journey", "kitchen", "library",  "machine", "network", "orchard", "palace",
+    "quarter", "railway", "station", "theatre",  "uniform", "village", "weather", "yellow",
+    "anchor",  "bridge",  "candle",  "desert",   "engine",  "forest",  "granite", "hollow",
+    "insect",  "jacket",  "kettle",  "lantern",  "meadow",  "needle",  "office",  "pepper",
+    "rabbit",  "saddle",  "timber",  "valley",   "window",  "almond",  "basket",  "cellar",
+    "doctor",  "eleven",  "fabric",  "ginger",   "hammer",  "iceberg", "jungle",  "kingdom",
+    "lemon",   "marble",  "number",  "oyster",   "planet",  "quiet",   "river",   "silver",
+    "tunnel",  "united",  "velvet",  "walnut",   "amber",   "button",  "copper",  "dinner",
+    "empire",  "falcon",  "gallery", "honey",    "income",  "jewel",   "ladder",  "mirror",
+    "nephew",  "object",  "pencil",  "question", "rocket",  "sister",  "ticket",  "umbrella",
+    "vessel",  "winter",  "autumn",  "bottle",   "cotton",  "dragon",  "eagle",   "flower",
+    "guitar",  "helmet",  "ivory",   "jigsaw",   "koala",   "lizard",  "monkey",  "napkin",
+    "orange",  "parrot",  "quilt",   "ribbon",   "salmon",  "tomato",  "usher",   "violin",
+    "wallet",  "yogurt",  "zebra",   "artist",   "banker",  "circle",  "danger",  "effort",
+    "family",  "golden",  "hunter",  "indoor",   "junior",  "keeper",  "legend",  "market",
+    "nature",  "outlet",  "purple",  "record",   "summer",  "travel",  "useful",  "visual",
+    "worker",  "access",  "border",  "canyon",   "decade",  "editor",  "figure",  "global",
+    "height",  "import",  "jersey",  "kernel",   "launch",  "member",  "notice",  "output",
+    "parade",  "reason",  "safety",  "target",   "update",  "vendor",  "wisdom",  "advice",
+    "beacon",  "chorus",  "domain",  "export",   "friend",  "gravel",  "horizon", "intent",
+};
+#define COLUMN_NWORDS (sizeof(column_words) / sizeof(column_words[0]))
+
+const char *dc_gen_column_word(int column, size_t i)
+{
+    size_t half = COLUMN_NWORDS / 2;
+    return i < half ? column_words[(size_t)column * half + i] : NULL;
+}
+
+/* A photograph-like picture: shaded background, discs and strokes, in the
+ * rectangle x, y, w, h. */
+static void draw_picture(cairo_t *cr, double x, double y, double w, double h)
+{
+    cairo_pattern_t *g = cairo_pattern_create_linear(x, y, x + w, y + h);
+    int i;
+
+    cairo_pattern_add_color_stop_rgb(g, 0, 0.25, 0.25, 0.25);
+    cairo_pattern_add_color_stop_rgb(g, 1, 0.8, 0.8, 0.8);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_set_source(cr, g);
+    cairo_fill(cr);
+    cairo_pattern_destroy(g);
+    for (i = 0; i < 40; i++) {
+        double cx = x + w * ((i * 37) % 100) / 100.0, cy = y + h * ((i * 61) % 100) / 100.0;
+        cairo_set_source_rgb(cr, (i % 5) / 5.0, (i % 5) / 5.0, (i % 5) / 5.0);
+        cairo_arc(cr, cx, cy, w * (0.02 + (i % 7) / 60.0), 0, 6.2832);
+        cairo_fill(cr);
+    }
+    cairo_set_line_width(cr, w / 80.0);
+    for (i = 0; i < 12; i++) {
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        cairo_move_to(cr, x + w * (i % 4) / 4.0, y);
+        cairo_curve_to(cr, x + w, y + h * i / 12.0, x, y + h / 2, x + w * (i % 3) / 3.0, y + h);
+        cairo_stroke(cr);
+    }
+}
+
+int dc_gen_columns_page(dc_gray *out, size_t nlines, int dpi)
+{
+    double pt = dpi / 72.0, font = 11 * pt, lead = 14 * pt;
+    int width = (int)(8.5 * dpi), height = (int)(lead * (double)nlines + 2 * dpi);
+    double colw = 3.2 * dpi, x0 = 0.5 * dpi, x1 = width - 0.5 * dpi - colw;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
+    cairo_t *cr = cairo_create(s);
+    unsigned char *data;
+    int stride, x, y, err = DC_OK, c;
+    size_t i, k;
+
+    memset(out, 0, sizeof(*out));
+    if (nlines * 5 > COLUMN_NWORDS / 2)
+        return dc_error_set(DC_EINVAL, "at most %zu lines", COLUMN_NWORDS / 10);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    /* the picture sits between the columns, in the middle of the page */
+    draw_picture(cr, x0 + colw + 0.15 * dpi, dpi + lead * (double)nlines * 0.25,
+                 x1 - x0 - colw - 0.3 * dpi, lead * (double)nlines * 0.5);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_select_font_face(cr, "DejaVu Serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, font);
+    for (c = 0; c < 2; c++) {
+        for (i = 0; i < nlines; i++) {
+            char line[256] = "";
+            for (k = 0; k < 5; k++) {
+                if (k)
+                    strcat(line, " ");
+                strcat(line, dc_gen_column_word(c, i * 5 + k));
+            }
+            cairo_move_to(cr, c ? x1 : x0, dpi + lead * (double)(i + 1));
+            cairo_show_text(cr, line);
+        }
+    }
+    cairo_surface_flush(s);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        err = dc_error_set(DC_ERROR, "cairo failed");
+        goto done;
+    }
+    data = cairo_image_surface_get_data(s);
+    stride = cairo_image_surface_get_stride(s);
+    out->px = malloc((size_t)width * (size_t)height);
+    if (!out->px) {
+        err = dc_error_oom();
+        goto done;
+    }
+    for (y = 0; y < height; y++) {
+        const uint32_t *row = (const uint32_t *)(data + (size_t)y * (size_t)stride);
+        for (x = 0; x < width; x++)
+            out->px[(size_t)y * (size_t)width + (size_t)x] = (unsigned char)((row[x] >> 8) & 0xff);
+    }
+    out->width = out->stride = width;
+    out->height = height;
+    out->dpi = dpi;
+done:
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    return err;
+}
+
 static PIX *to_pix(const dc_gray *g)
 {
     PIX *pix = pixCreate(g->width, g->height, 8);
@@ -171,6 +292,23 @@ int dc_gen_encode(
 void dc_gen_free(void *p)
 {
     lept_free(p);
+}
+
+int dc_gen_turn_file(const char *in, const char *out, int degrees)
+{
+    PIX *pix = pixRead(in), *turned;
+    int fmt, rc;
+
+    if (!pix)
+        return -1;
+    fmt = pixGetInputFormat(pix);
+    turned = pixRotateOrth(pix, ((degrees / 90) % 4 + 4) % 4);
+    pixDestroy(&pix);
+    if (!turned)
+        return -1;
+    rc = fmt == IFF_JFIF_JPEG ? pixWriteJpeg(out, turned, 95, 0) : pixWrite(out, turned, IFF_PNG);
+    pixDestroy(&turned);
+    return rc == 0 ? 0 : -1;
 }
 
 /* ------------------------------------------------------------- recall */

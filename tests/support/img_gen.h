@@ -20,9 +20,20 @@ int dc_gen_text_page(dc_gray *out,
                      double font_px,
                      int dpi);
 
+/* Two columns of 11 pt serif text, nlines lines of five words each, with a
+ * picture between the columns (a magazine page), at dpi. Every word occurs
+ * once: dc_gen_column_word(c, i) is word i of column c (0 left, 1 right),
+ * in reading order, NULL past the end. */
+int dc_gen_columns_page(dc_gray *out, size_t nlines, int dpi);
+const char *dc_gen_column_word(int column, size_t i);
+
 /* Turn a page clockwise by degrees: multiples of 90 exactly, other angles
  * (small skews) by area mapping with white brought in. */
 int dc_gen_rotate(dc_gray *g, double degrees);
+
+/* Turn an image file clockwise by a multiple of 90 degrees into out (JPEG
+ * stays JPEG, at quality 95; anything else becomes PNG). Returns 0 or -1. */
+int dc_gen_turn_file(const char *in, const char *out, int degrees);
 
 /* Encode pages: fmt "png" (1 page), "jpeg" (1 page) or "tiff" (n pages).
  * With dpi > 0 the resolution is stored in the file, with 0 it is left

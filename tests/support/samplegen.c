@@ -4,13 +4,17 @@
  *                              for the scan tests, and OUTDIR/expected.tsv
  * dc_samplegen --pages PDF KINDS  one PDF, a page per letter of KINDS (d digital,
  *                              s scan, r rotated scan, k skewed scan, h hybrid, v vector, b blank)
+ * dc_samplegen --turn DEG IN OUT  IN turned clockwise by DEG (90, 180, 270) into OUT
+ *                              (scripts/ocr-quality's upside-down receipts)
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "dc_test.h"
 #include "gen.h"
+#include "img_gen.h"
 
 int dc_pdf_gen_pages(const char *path, const char *kinds);
 int dc_pdf_gen_big(const char *path);
@@ -149,8 +153,11 @@ int main(int argc, char **argv)
         return gen_tree(argv[2]) < 0 ? 1 : 0;
     if (argc == 4 && strcmp(argv[1], "--pages") == 0)
         return dc_pdf_gen_pages(argv[2], argv[3]) < 0 ? 1 : 0;
+    if (argc == 5 && strcmp(argv[1], "--turn") == 0)
+        return dc_gen_turn_file(argv[3], argv[4], atoi(argv[2])) < 0 ? 1 : 0;
     if (argc != 2) {
-        (void)fprintf(stderr, "usage: dc_samplegen OUTDIR | --tree OUTDIR | --pages PDF KINDS\n");
+        (void)fprintf(stderr, "usage: dc_samplegen OUTDIR | --tree OUTDIR | --pages PDF KINDS | "
+                              "--turn DEG IN OUT\n");
         return 2;
     }
     if (dc_gen_docx_samples(argv[1]) < 0 || dc_gen_pdf_samples(argv[1]) < 0 ||
