@@ -410,6 +410,8 @@ typedef struct {
     size_t kept;       /* words in the lines kept (noise lines dropped) */
     double mean_conf;  /* mean word confidence of those, 0-100 */
     size_t chars;      /* bytes of word text, to compare readings */
+    double seconds;    /* wall time of this reading (turn, deskew, recognition) */
+    double recovery;   /* of which looking for and reading left-out regions */
 } reading;
 
 static void reading_dispose(reading *rd)
@@ -1127,7 +1129,9 @@ static int read_image(page_ctx *c, PIX *pix, reading *rd)
     if (err >= 0)
         err = collect_words(c->e->api, rd);
     if (err >= 0) {
+        double t0 = now_seconds();
         err = recover_missed(c->e, pix, c->deadline, rd, c->r);
+        rd->recovery = now_seconds() - t0;
         if (err >= 0) {
             rd->regions = err;
             err = DC_OK;
@@ -1144,6 +1148,7 @@ static int read_image(page_ctx *c, PIX *pix, reading *rd)
 static int read_turned(
     page_ctx *c, PIX *pix, int deg, unsigned enhance, reading *rd, PIX **turned, double *skew)
 {
+    double t0 = now_seconds();
     PIX *p = deg ? pixRotateOrth(pix, (360 - deg) / 90) : pixClone(pix);
     int err;
 
@@ -1163,6 +1168,7 @@ static int read_turned(
     rd->rotation = deg;
     rd->enhanced = enhance;
     err = read_image(c, p, rd);
+    rd->seconds = now_seconds() - t0;
     if (err < 0) {
         pixDestroy(&p);
         return err;
@@ -1223,12 +1229,17 @@ static json_t *steps_json(unsigned steps)
     return a;
 }
 
+static double ms(double seconds)
+{
+    return round(seconds * 1000.0) / 1000.0;
+}
+
 static json_t *reading_json(const reading *rd)
 {
-    return json_pack("{s:i,s:b,s:o,s:f,s:I,s:i}", "rotation", rd->rotation, "sideways",
+    return json_pack("{s:i,s:b,s:o,s:f,s:I,s:i,s:f,s:f}", "rotation", rd->rotation, "sideways",
                      rd->sideways, "steps", steps_json(rd->enhanced), "mean_confidence",
                      conf2(rd->mean_conf), "words", (json_int_t)rd->kept, "recovered_regions",
-                     rd->regions);
+                     rd->regions, "seconds", ms(rd->seconds), "recovery_seconds", ms(rd->recovery));
 }
 
 /* Read the page once more (turned by deg, with the enhance steps) and
@@ -1275,10 +1286,12 @@ static int read_best(page_ctx *c, PIX *pix, candidate *best, json_t *tried)
     if (err >= 0 && json_array_append_new(tried, reading_json(&best->rd)) < 0)
         err = dc_error_oom();
     if (err >= 0 && c->o->rotate && best->rd.mean_conf < GOOD_CONF) {
+        double t0 = now_seconds();
         deg = detect_orientation(c->e, pix, c->dpi, &osd_conf);
-        if (c->e->osd && json_object_set_new(
-                             c->r->info, "osd",
-                             json_pack("{s:i,s:f}", "rotation", deg, "confidence", osd_conf)) < 0)
+        if (c->e->osd &&
+            json_object_set_new(c->r->info, "osd",
+                                json_pack("{s:i,s:f,s:f}", "rotation", deg, "confidence", osd_conf,
+                                          "seconds", ms(now_seconds() - t0))) < 0)
             err = dc_error_oom();
         if (deg && osd_conf >= OSD_HINT)
             other = deg;
@@ -1301,9 +1314,12 @@ static int prepare(page_ctx *c, PIX **pix, int dpi, double *scale)
     json_t *prep;
     int done, rules;
 
+    double t0 = now_seconds(), t1;
+
     *scale = 1;
     if (dc_prep_measure(*pix, dpi, &f) < 0)
         return dc_error_oom();
+    t1 = now_seconds();
     dc_prep_plan_for(&f, &plan);
     done = dc_prep_apply(pix, &plan);
     if (done < 0)
@@ -1317,10 +1333,11 @@ static int prepare(page_ctx *c, PIX **pix, int dpi, double *scale)
         return dc_error_oom();
     if (rules > 0)
         done |= DC_PREP_RULES;
-    prep = json_pack("{s:f,s:f,s:i,s:f,s:f,s:b,s:o}", "text_height", f.text_px, "small_text_height",
-                     f.small_px, "text_items", f.text_items, "scale",
+    prep = json_pack("{s:f,s:f,s:i,s:f,s:f,s:b,s:o,s:f,s:f}", "text_height", f.text_px,
+                     "small_text_height", f.small_px, "text_items", f.text_items, "scale",
                      round(*scale * 1000.0) / 1000.0, "background_spread", f.bg_spread,
-                     "dpi_from_text", plan.dpi_from_text, "steps", steps_json((unsigned)done));
+                     "dpi_from_text", plan.dpi_from_text, "steps", steps_json((unsigned)done),
+                     "measure_seconds", ms(t1 - t0), "seconds", ms(now_seconds() - t0));
     if (!prep || json_object_set_new(c->r->info, "prep", prep) < 0 ||
         json_object_set_new(c->r->info, "dpi", json_integer(plan.dpi)) < 0)
         return dc_error_oom();
@@ -1338,7 +1355,7 @@ static int finish(page_ctx *c, candidate *best, double scale)
     c->r->skew = best->skew;
     if (json_object_set_new(c->r->info, "sideways", json_boolean(rd->sideways)) < 0)
         return dc_error_oom();
-    c->r->mean_conf = rd->mean_conf;
+    c->r->mean_conf = conf2(rd->mean_conf);
     err = reading_text(rd, c->r);
     if (err < 0)
         return err;
