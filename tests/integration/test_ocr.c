@@ -576,13 +576,16 @@ static void small_print_is_scaled_up(void **state)
         dc_gray g;
         dc_document *doc;
         const json_t *prep;
+        char *dump;
         double recall;
         assert_dc_ok(dc_gen_text_page(&g, (int)(fonts[i] * 32), (int)(fonts[i] * 16),
                                       dc_gen_sample_lines, dc_gen_sample_nlines, fonts[i], 0));
         doc = extract_pages(&g, 1, "png", 0, &o);
         prep = json_object_get(json_object_get(doc->pages[0].info, "ocr"), "prep");
         recall = dc_gen_recall(want, doc->pages[0].text);
-        print_message("font %.0f px: %s, recall %.3f\n", fonts[i], json_dumps(prep, 0), recall);
+        dump = json_dumps(prep, 0);
+        print_message("font %.0f px: %s, recall %.3f\n", fonts[i], dump, recall);
+        free(dump);
         if (recall < 0.95)
             fail_msg("font %.0f: recall %.3f: %s", fonts[i], recall, doc->pages[0].text);
         if (i == 0) {
@@ -672,6 +675,7 @@ static void upside_down_small_page(void **state)
         dc_gray g;
         dc_document *doc;
         const json_t *ocr, *readings;
+        char *dump;
         double recall;
         assert_dc_ok(
             dc_gen_text_page(&g, 560, 300, dc_gen_sample_lines, dc_gen_sample_nlines, 17, 150));
@@ -680,7 +684,9 @@ static void upside_down_small_page(void **state)
         ocr = json_object_get(doc->pages[0].info, "ocr");
         readings = json_object_get(ocr, "readings");
         recall = dc_gen_recall(want, doc->pages[0].text);
-        print_message("turned %d: %s\n", turn, json_dumps(readings, 0));
+        dump = json_dumps(readings, 0);
+        print_message("turned %d: %s\n", turn, dump);
+        free(dump);
         if (recall < 0.9)
             fail_msg("turned %d: recall %.3f: %s", turn, recall, doc->pages[0].text);
         assert_int_equal((int)page_ocr_num(doc, 0, "rotation"), turn);
