@@ -152,7 +152,11 @@ static int median_height(PIX *bin, double *median, double *small)
             h[i] = v[i].h;
         qsort(h, k, sizeof(*h), int_cmp);
         *median = h[k / 2];
-        *small = h[k / 10];
+        /* the smaller print: the tenth percentile of what is at least half
+         * the median (specks that happen to sit in a row are not print) */
+        for (i = 0; i < k && 2 * h[i] < h[k / 2]; i++)
+            ;
+        *small = h[i + (k - i) / 10];
         count = (int)k;
     }
     free(h);
