@@ -743,6 +743,39 @@ static void corpus_receipts_upside_down(void **state)
     }
 }
 
+/* nemotron_multipage: the same sentence upright, upside down and turned
+ * both ways (Docling's test); every page reads it exactly. */
+static void corpus_nemotron(void **state)
+{
+    const char *pdf = dc_test_corpus("docling-project__docling/tests/data/ocr/sources/"
+                                     "nemotron_multipage.pdf");
+    const char *gt = dc_test_corpus("docling-project__docling/tests/data/ocr/groundtruth/"
+                                    "tesseract/full_page/ocr_test.tesseract.full_page.md");
+    dc_extract_options o = opts1(2);
+    dc_document *doc = NULL;
+    char *want;
+    size_t i;
+
+    (void)state;
+    if (!pdf || !gt) {
+        print_message("corpus absent: nemotron_multipage skipped\n");
+        skip();
+    }
+    want = dc_test_slurp(gt, NULL);
+    assert_dc_ok(dc_document_extract_file(&doc, pdf, &o));
+    assert_int_equal(doc->npages, 4);
+    for (i = 0; i < 4; i++) {
+        double recall = dc_gen_recall(want, doc->pages[i].text);
+        print_message("page %zu: rotation %.0f, recall %.3f\n", i + 1,
+                      page_ocr_num(doc, i, "rotation"), recall);
+        if (recall < 1.0 || dc_gen_recall(doc->pages[i].text, want) < 1.0)
+            fail_msg("page %zu: %s", i + 1, doc->pages[i].text);
+    }
+    assert_int_equal((int)page_ocr_num(doc, 1, "rotation"), 180);
+    dc_document_free(doc);
+    free(want);
+}
+
 static void corpus_phototest(void **state)
 {
     const char *img = dc_test_corpus("tesseract-ocr__test/testing/phototest.tif");
@@ -789,6 +822,7 @@ int main(void)
         cmocka_unit_test(table_rules_are_erased),
         cmocka_unit_test(upside_down_small_page),
         cmocka_unit_test(corpus_receipts_upside_down),
+        cmocka_unit_test(corpus_nemotron),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
