@@ -25,6 +25,33 @@ const char *const dc_gen_sample_lines[] = {
 };
 const size_t dc_gen_sample_nlines = sizeof(dc_gen_sample_lines) / sizeof(dc_gen_sample_lines[0]);
 
+/* The green channel of an RGB24 surface (the pages are black on white) as a
+ * grey page at dpi. */
+static int surface_gray(cairo_surface_t *s, dc_gray *out, int dpi)
+{
+    int width = cairo_image_surface_get_width(s), height = cairo_image_surface_get_height(s);
+    const unsigned char *data;
+    int stride, x, y;
+
+    cairo_surface_flush(s);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
+        return dc_error_set(DC_ERROR, "cairo failed");
+    data = cairo_image_surface_get_data(s);
+    stride = cairo_image_surface_get_stride(s);
+    out->px = malloc((size_t)width * (size_t)height);
+    if (!out->px)
+        return dc_error_oom();
+    for (y = 0; y < height; y++) {
+        const uint32_t *row = (const uint32_t *)(data + (size_t)y * (size_t)stride);
+        for (x = 0; x < width; x++)
+            out->px[(size_t)y * (size_t)width + (size_t)x] = (unsigned char)((row[x] >> 8) & 0xff);
+    }
+    out->width = out->stride = width;
+    out->height = height;
+    out->dpi = dpi;
+    return DC_OK;
+}
+
 int dc_gen_text_page(dc_gray *out,
                      int width,
                      int height,
@@ -35,8 +62,7 @@ int dc_gen_text_page(dc_gray *out,
 {
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
     cairo_t *cr = cairo_create(s);
-    unsigned char *data;
-    int stride, x, y, err = DC_OK;
+    int err;
     size_t i;
 
     memset(out, 0, sizeof(*out));
@@ -49,27 +75,7 @@ int dc_gen_text_page(dc_gray *out,
         cairo_move_to(cr, font_px * 1.5, font_px * (2.5 + 1.6 * (double)i));
         cairo_show_text(cr, lines[i]);
     }
-    cairo_surface_flush(s);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        err = dc_error_set(DC_ERROR, "cairo failed");
-        goto done;
-    }
-    data = cairo_image_surface_get_data(s);
-    stride = cairo_image_surface_get_stride(s);
-    out->px = malloc((size_t)width * (size_t)height);
-    if (!out->px) {
-        err = dc_error_oom();
-        goto done;
-    }
-    for (y = 0; y < height; y++) {
-        const uint32_t *row = (const uint32_t *)(data + (size_t)y * (size_t)stride);
-        for (x = 0; x < width; x++)
-            out->px[(size_t)y * (size_t)width + (size_t)x] = (unsigned char)((row[x] >> 8) & 0xff);
-    }
-    out->width = out->stride = width;
-    out->height = height;
-    out->dpi = dpi;
-done:
+    err = surface_gray(s, out, dpi);
     cairo_destroy(cr);
     cairo_surface_destroy(s);
     return err;
@@ -141,15 +147,16 @@ int dc_gen_columns_page(dc_gray *out, size_t nlines, int dpi)
     double pt = dpi / 72.0, font = 11 * pt, lead = 14 * pt;
     int width = (int)(8.5 * dpi), height = (int)(lead * (double)nlines + 2 * dpi);
     double colw = 3.2 * dpi, x0 = 0.5 * dpi, x1 = width - 0.5 * dpi - colw;
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
-    cairo_t *cr = cairo_create(s);
-    unsigned char *data;
-    int stride, x, y, err = DC_OK, c;
+    cairo_surface_t *s;
+    cairo_t *cr;
+    int err, c;
     size_t i, k;
 
     memset(out, 0, sizeof(*out));
     if (nlines * 5 > COLUMN_NWORDS / 2)
         return dc_error_set(DC_EINVAL, "at most %zu lines", COLUMN_NWORDS / 10);
+    s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height);
+    cr = cairo_create(s);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     /* the picture sits between the columns, in the middle of the page */
@@ -170,27 +177,7 @@ int dc_gen_columns_page(dc_gray *out, size_t nlines, int dpi)
             cairo_show_text(cr, line);
         }
     }
-    cairo_surface_flush(s);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        err = dc_error_set(DC_ERROR, "cairo failed");
-        goto done;
-    }
-    data = cairo_image_surface_get_data(s);
-    stride = cairo_image_surface_get_stride(s);
-    out->px = malloc((size_t)width * (size_t)height);
-    if (!out->px) {
-        err = dc_error_oom();
-        goto done;
-    }
-    for (y = 0; y < height; y++) {
-        const uint32_t *row = (const uint32_t *)(data + (size_t)y * (size_t)stride);
-        for (x = 0; x < width; x++)
-            out->px[(size_t)y * (size_t)width + (size_t)x] = (unsigned char)((row[x] >> 8) & 0xff);
-    }
-    out->width = out->stride = width;
-    out->height = height;
-    out->dpi = dpi;
-done:
+    err = surface_gray(s, out, dpi);
     cairo_destroy(cr);
     cairo_surface_destroy(s);
     return err;
