@@ -662,9 +662,9 @@ static int recognise(engine *e, double deadline, dc_ocr_result *r)
  * again as single blocks, and only their lines that read with some
  * confidence are kept, so a real picture stays out.
  */
-#define MISSED_MIN       12   /* components outside every word before a region counts */
-#define MISSED_SHARE     0.15 /* ... and this share of all text-like components */
-#define REGION_MIN_ITEMS 6    /* a region needs this many missed components */
+#define MISSED_MIN       5    /* components outside every word before a region counts */
+#define MISSED_SHARE     0.0  /* ... and this share of all text-like components */
+#define REGION_MIN_ITEMS 4    /* a region needs this many missed components */
 #define REGION_LINE_CONF 40.0 /* a recovered line must read at least this well */
 #define MAX_REGIONS      32
 
