@@ -26,11 +26,10 @@ extern "C" {
 DC_API int dc_library_init(void);
 
 /**
- * Load now the libraries docclass otherwise loads on first use for DOCX and
- * hashing (libzip, libxml2, libcrypto), e.g. in a process about to fork one
- * worker per document, which would each load them again. Tesseract, libcurl
- * and libqpdf stay loaded on first use. @return DC_OK, or < 0 naming the
- * library that cannot be loaded.
+ * Set up now what docclass otherwise sets up on first use for DOCX and
+ * hashing (libxml2's parser, libcrypto), e.g. in a process about to fork
+ * one worker per document, which would each do it again. @return DC_OK, or
+ * < 0 when libcrypto cannot be initialised.
  */
 DC_API int dc_library_preload(void);
 

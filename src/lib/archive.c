@@ -7,8 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <zip.h>
+
 #include "internal.h"
-#include "lazylibs.h"
 
 #define ARCHIVE_MAX_ENTRIES 100000
 #define ARCHIVE_MAX_RATIO   200.0 /* inflated / compressed bytes */
@@ -65,8 +66,6 @@ int dc_archive_open(dc_archive **out, const char *path)
     int err;
 
     *out = NULL;
-    if (dc_zip_load() < 0)
-        return DC_ERROR;
     a = calloc(1, sizeof(*a));
     if (!a)
         return dc_error_oom();

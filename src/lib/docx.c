@@ -11,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/xmlreader.h>
+
 #include "doc.h"
-#include "lazylibs.h"
 #include "ooxml.h"
 
 #define W_NS        "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -13,66 +13,24 @@
 #include <string.h>
 #include <strings.h>
 
-/* the functions are called through pointers: no type-checking macros */
-#define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
 
 #include "send_int.h"
 
-/*
- * libcurl is loaded on first use (dlopen), not linked: it and what it pulls
- * in (GnuTLS for librtmp, Kerberos, LDAP, SSH, ...) are a third of the
- * shared libraries a docclass process would otherwise load at every start,
- * and only classify sends anything. The soname is the Debian 12 one.
- */
-#define DC_CURL_SONAME "libcurl.so.4"
-#define DC_CURL_FUNCS(X)  \
-    X(curl_easy_cleanup)  \
-    X(curl_easy_getinfo)  \
-    X(curl_easy_init)     \
-    X(curl_easy_perform)  \
-    X(curl_easy_setopt)   \
-    X(curl_easy_strerror) \
-    X(curl_global_init)   \
-    X(curl_slist_append)  \
-    X(curl_slist_free_all)
-
-#define DC_CURL_PTR(f) static __typeof__(f) *dl_##f;
-DC_CURL_FUNCS(DC_CURL_PTR)
-#undef DC_CURL_PTR
-#undef curl_easy_getinfo /* curl.h's argument-count guards */
-#undef curl_easy_setopt
-#define curl_easy_cleanup   dl_curl_easy_cleanup
-#define curl_easy_getinfo   dl_curl_easy_getinfo
-#define curl_easy_init      dl_curl_easy_init
-#define curl_easy_perform   dl_curl_easy_perform
-#define curl_easy_setopt    dl_curl_easy_setopt
-#define curl_easy_strerror  dl_curl_easy_strerror
-#define curl_global_init    dl_curl_global_init
-#define curl_slist_append   dl_curl_slist_append
-#define curl_slist_free_all dl_curl_slist_free_all
-
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static char curl_error[256];
+static int curl_failed;
 
-/* Load libcurl, resolve the functions used here and initialise it (once
- * per process; the library stays loaded until exit). */
-static void load_curl(void)
+/* curl_global_init once per process, before the first handle. */
+static void init_curl(void)
 {
-    static const dc_dl_sym syms[] = {DC_CURL_FUNCS(DC_DL_SYM)};
-
-    if (!dc_dl_open(DC_CURL_SONAME, syms, sizeof(syms) / sizeof(syms[0]), curl_error,
-                    sizeof(curl_error)))
-        return;
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        (void)snprintf(curl_error, sizeof(curl_error), "libcurl could not be initialised");
+    curl_failed = curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK;
 }
 
 static int curl_available(void)
 {
-    (void)pthread_once(&curl_once, load_curl);
-    if (curl_error[0])
-        return dc_error_set(DC_ENET, "%s", curl_error);
+    (void)pthread_once(&curl_once, init_curl);
+    if (curl_failed)
+        return dc_error_set(DC_ENET, "libcurl could not be initialised");
     return DC_OK;
 }
 

@@ -27,19 +27,6 @@ int dc_error_oom(void);
 /* Prefix the current message with "prefix: " (e.g. "page 3"). Returns code. */
 int dc_error_prefix(int code, const char *fmt, ...) DC_PRINTF(2, 3);
 
-/* ---------------------------------------------------------------- loading */
-
-/* A function of a library loaded on first use: its name and the address of
- * the pointer that receives it. DC_DL_SYM(f) makes one for dl_##f. */
-typedef struct {
-    const char *name;
-    void *slot;
-} dc_dl_sym;
-#define DC_DL_SYM(f) {#f, &dl_##f},
-/* dlopen soname and resolve every symbol into its slot (lazylibs.c).
- * Returns the handle, or NULL with msg ("cannot load ...", "... has no f"). */
-void *dc_dl_open(const char *soname, const dc_dl_sym *syms, size_t n, char *msg, size_t size);
-
 /* ---------------------------------------------------------------- buffers */
 
 /* A growable byte buffer with a hard size cap (curl's dynbuf). The content
@@ -95,8 +82,8 @@ int dc_sha256_hex(char out[65], const void *data, size_t len);
 int dc_hmac_sha256(
     unsigned char out[32], const void *key, size_t keylen, const void *msg, size_t msglen);
 int dc_base64(dc_buf *out, const void *data, size_t len);
-/* Load libcrypto now (it is otherwise loaded by the first call above). */
-int dc_crypto_load(void);
+/* Initialise libcrypto once (the calls above do it themselves). */
+int dc_crypto_init(void);
 int dc_random_bytes(void *buf, size_t n);
 void dc_cleanse(void *p, size_t n);
 

@@ -1,8 +1,9 @@
 /*
  * Process-wide initialisation of the wrapped libraries.
  */
-#include "lazylibs.h"
+#include "internal.h"
 #include "ocr.h"
+#include "ooxml.h"
 
 int dc_library_init(void)
 {
@@ -12,20 +13,13 @@ int dc_library_init(void)
 
 int dc_library_preload(void)
 {
-    int err = dc_zip_load();
-
-    if (err >= 0)
-        err = dc_xml_load();
-    if (err >= 0)
-        err = dc_crypto_load();
-    return err;
+    dc_xml_init();
+    return dc_crypto_init();
 }
 
 void dc_library_shutdown(void)
 {
-    /* the libraries loaded on first use (libcurl, libqpdf, libcrypto,
-     * libzip, Tesseract) stay loaded; only libxml2 has a clean-up */
-    dc_xml_cleanup();
+    dc_xml_cleanup(); /* the only library with a process clean-up */
 }
 
 const char *dc_version(void)

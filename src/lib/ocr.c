@@ -5,6 +5,7 @@
  * calling thread fills in page order, so memory stays flat however long the
  * document is. The only file that includes the Tesseract headers.
  */
+#define _GNU_SOURCE /* dladdr */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -24,78 +25,6 @@
 #include "ocr.h"
 #include "ocr_order.h"
 #include "ocr_prep.h"
-
-/*
- * Tesseract is loaded on first use (dlopen), not linked: libtesseract and
- * what it pulls in (libgomp, libarchive, ...) cost about 60 ms at every
- * start of a process that never OCRs (DOCX, digital PDFs, scan), and
- * libgomp reads OMP_THREAD_LIMIT only when it is loaded, so loading it here,
- * after the variable is set, is what makes the limit hold without
- * restarting the process.
- */
-#define DC_TESS_SONAME "libtesseract.so.5"
-#define DC_TESS_FUNCS(X)                      \
-    X(TessBaseAPIClear)                       \
-    X(TessBaseAPICreate)                      \
-    X(TessBaseAPIDelete)                      \
-    X(TessBaseAPIDetectOrientationScript)     \
-    X(TessBaseAPIEnd)                         \
-    X(TessBaseAPIGetDatapath)                 \
-    X(TessBaseAPIGetIterator)                 \
-    X(TessBaseAPIGetUTF8Text)                 \
-    X(TessBaseAPIInit2)                       \
-    X(TessBaseAPIMeanTextConf)                \
-    X(TessBaseAPIRecognize)                   \
-    X(TessBaseAPISetImage2)                   \
-    X(TessBaseAPISetPageSegMode)              \
-    X(TessBaseAPISetRectangle)                \
-    X(TessBaseAPISetSourceResolution)         \
-    X(TessBaseAPISetVariable)                 \
-    X(TessDeleteText)                         \
-    X(TessMonitorCreate)                      \
-    X(TessMonitorDelete)                      \
-    X(TessMonitorSetDeadlineMSecs)            \
-    X(TessPageIteratorBoundingBox)            \
-    X(TessPageIteratorIsAtBeginningOf)        \
-    X(TessResultIteratorConfidence)           \
-    X(TessResultIteratorDelete)               \
-    X(TessResultIteratorGetPageIteratorConst) \
-    X(TessResultIteratorGetUTF8Text)          \
-    X(TessResultIteratorNext)
-
-#define DC_TESS_PTR(f) static __typeof__(f) *dl_##f;
-DC_TESS_FUNCS(DC_TESS_PTR)
-#undef DC_TESS_PTR
-#define TessBaseAPIClear                       dl_TessBaseAPIClear
-#define TessBaseAPICreate                      dl_TessBaseAPICreate
-#define TessBaseAPIDelete                      dl_TessBaseAPIDelete
-#define TessBaseAPIDetectOrientationScript     dl_TessBaseAPIDetectOrientationScript
-#define TessBaseAPIEnd                         dl_TessBaseAPIEnd
-#define TessBaseAPIGetDatapath                 dl_TessBaseAPIGetDatapath
-#define TessBaseAPIGetIterator                 dl_TessBaseAPIGetIterator
-#define TessBaseAPIGetUTF8Text                 dl_TessBaseAPIGetUTF8Text
-#define TessBaseAPIInit2                       dl_TessBaseAPIInit2
-#define TessBaseAPIMeanTextConf                dl_TessBaseAPIMeanTextConf
-#define TessBaseAPIRecognize                   dl_TessBaseAPIRecognize
-#define TessBaseAPISetImage2                   dl_TessBaseAPISetImage2
-#define TessBaseAPISetPageSegMode              dl_TessBaseAPISetPageSegMode
-#define TessBaseAPISetRectangle                dl_TessBaseAPISetRectangle
-#define TessBaseAPISetSourceResolution         dl_TessBaseAPISetSourceResolution
-#define TessBaseAPISetVariable                 dl_TessBaseAPISetVariable
-#define TessDeleteText                         dl_TessDeleteText
-#define TessMonitorCreate                      dl_TessMonitorCreate
-#define TessMonitorDelete                      dl_TessMonitorDelete
-#define TessMonitorSetDeadlineMSecs            dl_TessMonitorSetDeadlineMSecs
-#define TessPageIteratorBoundingBox            dl_TessPageIteratorBoundingBox
-#define TessPageIteratorIsAtBeginningOf        dl_TessPageIteratorIsAtBeginningOf
-#define TessResultIteratorConfidence           dl_TessResultIteratorConfidence
-#define TessResultIteratorDelete               dl_TessResultIteratorDelete
-#define TessResultIteratorGetPageIteratorConst dl_TessResultIteratorGetPageIteratorConst
-#define TessResultIteratorGetUTF8Text          dl_TessResultIteratorGetUTF8Text
-#define TessResultIteratorNext                 dl_TessResultIteratorNext
-
-static void *tess_lib;
-static char tess_error[256];
 
 #define MAX_JOBS      64
 #define QUEUE_CAP     1          /* images waiting beyond those being read */
@@ -120,49 +49,62 @@ static char tess_error[256];
 
 /* ------------------------------------------------------------- process */
 
+/*
+ * OpenMP. Debian's libtesseract is built with it: each engine runs parts
+ * of recognition on a team of threads, and several engines in parallel
+ * fight over the cores (16 s a page instead of 4 s here). OCR parallelises
+ * by page instead, so each OCR thread disables OpenMP's nested teams for
+ * itself (omp_set_max_active_levels(0): every parallel region then runs on
+ * the thread that meets it) before it calls Tesseract. The function is
+ * looked up in Tesseract's own dependencies (libgomp, libomp or none), so
+ * nothing is assumed about which runtime it was built with. A user who sets
+ * OMP_THREAD_LIMIT, OMP_NUM_THREADS or OMP_MAX_ACTIVE_LEVELS keeps theirs.
+ */
+typedef void (*omp_levels_fn)(int);
+
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+static omp_levels_fn omp_set_levels;
 
-/* libgomp reads OMP_THREAD_LIMIT when it initialises, which happens on the
- * first Tesseract call: without it each engine spawns a thread per core and
- * the workers fight (16 s instead of 4 s a page). A user's own value wins. */
-/* Load libtesseract and resolve the functions used here. */
-static void load_tesseract(void)
+static void find_openmp(void)
 {
-    static const dc_dl_sym syms[] = {DC_TESS_FUNCS(DC_DL_SYM)};
+    TessBaseAPI *(*create)(void) = TessBaseAPICreate;
+    Dl_info info;
+    void *lib, *sym, *addr;
 
-    tess_lib = dc_dl_open(DC_TESS_SONAME, syms, sizeof(syms) / sizeof(syms[0]), tess_error,
-                          sizeof(tess_error));
+    if (getenv("OMP_THREAD_LIMIT") || getenv("OMP_NUM_THREADS") || getenv("OMP_MAX_ACTIVE_LEVELS"))
+        return;
+    memcpy(&addr, &create, sizeof(addr)); /* a function's address, as dladdr takes it */
+    if (!dladdr(addr, &info) || !info.dli_fname)
+        return;
+    lib = dlopen(info.dli_fname, RTLD_LAZY | RTLD_LOCAL); /* kept: Tesseract stays too */
+    sym = lib ? dlsym(lib, "omp_set_max_active_levels") : NULL;
+    if (sym)
+        memcpy(&omp_set_levels, &sym, sizeof(sym));
 }
 
 static void process_init(void)
 {
-    (void)setenv("OMP_THREAD_LIMIT", "1", 0);
     (void)setMsgSeverity(L_SEVERITY_NONE);
+    find_openmp();
 }
 
-static pthread_once_t tess_once = PTHREAD_ONCE_INIT;
+/* In a thread about to call Tesseract: no OpenMP teams. */
+static void one_thread_per_engine(void)
+{
+    if (omp_set_levels)
+        omp_set_levels(0);
+}
 
 int dc_ocr_available(void)
 {
     dc_ocr_process_init();
-    (void)pthread_once(&tess_once, load_tesseract);
-    if (tess_error[0])
-        return dc_error_set(DC_EOCR, "%s", tess_error);
     return DC_OK;
 }
 
-int dc_ocr_thread_limit(void)
+int dc_ocr_openmp_limited(void)
 {
-    int (*limit)(void);
-    void *sym;
-
-    if (dc_ocr_available() < 0)
-        return -1;
-    sym = dlsym(tess_lib, "omp_get_thread_limit");
-    if (!sym)
-        return 0; /* not built with OpenMP */
-    memcpy(&limit, &sym, sizeof(sym));
-    return limit();
+    dc_ocr_process_init();
+    return omp_set_levels != NULL;
 }
 
 static double now_seconds(void)
@@ -1467,6 +1409,7 @@ static void *worker_main(void *arg)
     worker *w = arg;
     slot s;
 
+    one_thread_per_engine();
     while (pool_get(w->p, &s)) {
         ocr_page(&w->e, &s.pix, s.dpi, &w->p->results[s.index], w->p->o);
         pixDestroy(&s.pix);

@@ -74,15 +74,17 @@ int dc_ocr_page_info(json_t **out, dc_ocr_result *r);
 int dc_ocr_emit_warnings(dc_document *doc, int page, const dc_ocr_result *r);
 
 /* Process-wide settings the OCR libraries need before their first call
- * (OMP_THREAD_LIMIT=1 unless set, Leptonica messages off). Idempotent and
- * thread-safe; dc_ocr_pages and dc_image_extract call it themselves. */
+ * (Leptonica's messages off, OpenMP's nested teams found: see ocr.c).
+ * Idempotent and thread-safe; dc_ocr_pages and dc_image_extract call it
+ * themselves. */
 void dc_ocr_process_init(void);
 
-/* DC_OK once libtesseract is loaded (on first use), else DC_EOCR. */
+/* DC_OK: Tesseract is linked; kept for the callers that ask. */
 int dc_ocr_available(void);
 
-/* OpenMP's thread limit as libtesseract's runtime sees it (1 once
- * OMP_THREAD_LIMIT is in force), 0 without OpenMP, -1 without Tesseract. */
-int dc_ocr_thread_limit(void);
+/* 1 when OCR threads run Tesseract without OpenMP teams (its OpenMP
+ * runtime was found and the user set none of OMP_THREAD_LIMIT,
+ * OMP_NUM_THREADS, OMP_MAX_ACTIVE_LEVELS), 0 otherwise. */
+int dc_ocr_openmp_limited(void);
 
 #endif

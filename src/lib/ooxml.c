@@ -4,11 +4,15 @@
  * main part through /_rels/.rels and its content type through
  * [Content_Types].xml, and names what kind of package it is.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "lazylibs.h"
+#include <libxml/parser.h>
+#include <libxml/xmlreader.h>
+#include <zip.h>
+
 #include "ooxml.h"
 
 struct dc_ooxml {
@@ -25,6 +29,26 @@ struct dc_xml {
 };
 
 /* ---------------------------------------------------------------- XML */
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+static int xml_ready;
+
+static void xml_init_once(void)
+{
+    xmlInitParser();
+    xml_ready = 1;
+}
+
+void dc_xml_init(void)
+{
+    (void)pthread_once(&xml_once, xml_init_once);
+}
+
+void dc_xml_cleanup(void)
+{
+    if (xml_ready)
+        xmlCleanupParser();
+}
 
 /* Keep libxml2 quiet: remember the first error for the message. */
 static void xml_error(void *arg, xmlErrorPtr e)
@@ -70,8 +94,7 @@ int dc_xml_open(dc_xml **out, const char *data, size_t len, const char *part, in
     dc_xml *x;
 
     *out = NULL;
-    if (dc_xml_load() < 0)
-        return DC_ERROR;
+    dc_xml_init();
     if (has_doctype(data, len))
         return dc_error_set(DC_ECORRUPT, "part %s declares a DTD, which OOXML does not allow",
                             part);
@@ -179,8 +202,6 @@ int dc_ooxml_open(dc_ooxml **out, const void *data, size_t len, const dc_zip_lim
     int err;
 
     *out = NULL;
-    if (dc_zip_load() < 0)
-        return DC_ERROR;
     zip_error_init(&ze);
     pkg = calloc(1, sizeof(*pkg));
     if (!pkg) {

@@ -79,6 +79,11 @@ int dc_ooxml_content_type(dc_ooxml *pkg, const char *part, char **out);
 typedef struct dc_xml dc_xml;
 struct _xmlTextReader;
 
+/* libxml2's parser set up once per process (before threads parse), and its
+ * process clean-up (dc_library_shutdown). */
+void dc_xml_init(void);
+void dc_xml_cleanup(void);
+
 int dc_xml_open(dc_xml **out, const char *data, size_t len, const char *part, int max_depth);
 struct _xmlTextReader *dc_xml_reader(dc_xml *x);
 /* Advance like xmlTextReaderRead(): 1 on a node, 0 at the end, < 0 with the

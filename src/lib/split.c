@@ -5,7 +5,6 @@
  * layer stay byte for byte what they were; a cairo re-render would drop
  * that layer), TIFF pages through Leptonica (lossless re-encoding).
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,61 +13,6 @@
 #include <qpdf/qpdf-c.h>
 
 #include "send_int.h"
-
-/*
- * libqpdf is loaded on first use (dlopen), not linked: only classify splits
- * PDFs, and its dependencies (GnuTLS among them) would otherwise be loaded
- * at every start of every docclass process. The soname is Debian 12's.
- */
-#define DC_QPDF_SONAME "libqpdf.so.29"
-#define DC_QPDF_FUNCS(X)             \
-    X(qpdf_cleanup)                  \
-    X(qpdf_get_buffer)               \
-    X(qpdf_get_buffer_length)        \
-    X(qpdf_get_error)                \
-    X(qpdf_get_error_message_detail) \
-    X(qpdf_get_num_pages)            \
-    X(qpdf_get_page_n)               \
-    X(qpdf_has_error)                \
-    X(qpdf_init)                     \
-    X(qpdf_init_write_memory)        \
-    X(qpdf_read_memory)              \
-    X(qpdf_remove_page)              \
-    X(qpdf_set_deterministic_ID)     \
-    X(qpdf_set_suppress_warnings)    \
-    X(qpdf_silence_errors)           \
-    X(qpdf_write)
-
-#define DC_QPDF_PTR(f) static __typeof__(f) *dl_##f;
-DC_QPDF_FUNCS(DC_QPDF_PTR)
-#undef DC_QPDF_PTR
-#define qpdf_cleanup                  dl_qpdf_cleanup
-#define qpdf_get_buffer               dl_qpdf_get_buffer
-#define qpdf_get_buffer_length        dl_qpdf_get_buffer_length
-#define qpdf_get_error                dl_qpdf_get_error
-#define qpdf_get_error_message_detail dl_qpdf_get_error_message_detail
-#define qpdf_get_num_pages            dl_qpdf_get_num_pages
-#define qpdf_get_page_n               dl_qpdf_get_page_n
-#define qpdf_has_error                dl_qpdf_has_error
-#define qpdf_init                     dl_qpdf_init
-#define qpdf_init_write_memory        dl_qpdf_init_write_memory
-#define qpdf_read_memory              dl_qpdf_read_memory
-#define qpdf_remove_page              dl_qpdf_remove_page
-#define qpdf_set_deterministic_ID     dl_qpdf_set_deterministic_ID
-#define qpdf_set_suppress_warnings    dl_qpdf_set_suppress_warnings
-#define qpdf_silence_errors           dl_qpdf_silence_errors
-#define qpdf_write                    dl_qpdf_write
-
-static pthread_once_t qpdf_once = PTHREAD_ONCE_INIT;
-static char qpdf_load_error[256];
-
-static void load_qpdf(void)
-{
-    static const dc_dl_sym syms[] = {DC_QPDF_FUNCS(DC_DL_SYM)};
-
-    (void)dc_dl_open(DC_QPDF_SONAME, syms, sizeof(syms) / sizeof(syms[0]), qpdf_load_error,
-                     sizeof(qpdf_load_error));
-}
 
 /* ---------------------------------------------------------------- PDF */
 
@@ -85,9 +29,6 @@ static int open_pdf(qpdf_data *out, const void *data, size_t len, const char *pa
     qpdf_data q = NULL;
 
     *out = NULL;
-    (void)pthread_once(&qpdf_once, load_qpdf);
-    if (qpdf_load_error[0])
-        return dc_error_set(DC_ERROR, "%s", qpdf_load_error);
     q = qpdf_init();
     if (!q)
         return dc_error_oom();
