@@ -51,7 +51,14 @@ void dc_xml_cleanup(void)
 }
 
 /* Keep libxml2 quiet: remember the first error for the message. */
-static void xml_error(void *arg, xmlErrorPtr e)
+/* libxml2 2.12 made the error handler's argument const */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *dc_xml_error_arg;
+#else
+typedef xmlErrorPtr dc_xml_error_arg;
+#endif
+
+static void xml_error(void *arg, dc_xml_error_arg e)
 {
     dc_xml *x = arg;
     size_t n;

@@ -3,8 +3,8 @@
  * pdftotext and pdftoppm run. The only file that includes poppler; the
  * interface and its reasons are in pdfcore.h and docs/routing.md.
  *
- * Poppler has no stable C++ API: this file is built against the Debian 12
- * package (22.12) and pinned to it by CMake's version check.
+ * Poppler has no stable C++ API: this file builds against every release
+ * from 22.03 to 26.07, the differences behind pdfcore_compat.h.
  */
 #include <algorithm>
 #include <cmath>
@@ -13,6 +13,8 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <string>
+#include <vector>
 
 #include <Error.h>
 #include <ErrorCodes.h>
@@ -27,6 +29,7 @@
 #include <splash/SplashBitmap.h>
 
 #include "pdfcore.h"
+#include "pdfcore_compat.h"
 
 extern "C" {
 #include "internal.h"
@@ -124,7 +127,7 @@ class SignalTextDev : public TextOutputDev
                            Gfx *,
                            Catalog *,
                            GfxTilingPattern *,
-                           const double *,
+                           dc_compat::TilingMatrix,
                            int,
                            int,
                            int,
@@ -348,9 +351,9 @@ extern "C" int dc_pdfcore_open(
             if (pw)
                 p = GooString(pw);
             /* as poppler-glib opens bytes: a null dictionary */
-            auto *st =
-                new MemStream(static_cast<const char *>(data), 0, (Goffset)len, Object(objNull));
-            return std::make_unique<PDFDoc>(st, p, p);
+            auto *st = new MemStream(static_cast<const char *>(data), 0, (Goffset)len,
+                                     dc_compat::null_object());
+            return dc_compat::make_doc(st, p);
         };
         std::unique_ptr<PDFDoc> doc = open(nullptr);
         if (!doc->isOk() && doc->getErrorCode() == errEncrypted) {
@@ -459,13 +462,13 @@ dc_pdfcore_render(dc_pdfcore *pdf, size_t i, double dpi, unsigned char **px, int
     try {
         SplashColor paper;
         paper[0] = 0xFF;
-        SplashOutputDev dev(splashModeMono8, 1, false, paper);
-        dev.setFontAntialias(true);
-        dev.setVectorAntialias(true);
-        dev.startDoc(pdf->doc.get());
+        std::unique_ptr<SplashOutputDev> dev = dc_compat::make_splash(splashModeMono8, 1, paper);
+        dev->setFontAntialias(true);
+        dev->setVectorAntialias(true);
+        dev->startDoc(pdf->doc.get());
         /* the crop box, as a viewer (and poppler-glib) shows the page */
-        pdf->doc->displayPage(&dev, n, dpi, dpi, 0, false, true, false);
-        SplashBitmap *bm = dev.getBitmap();
+        pdf->doc->displayPage(dev.get(), n, dpi, dpi, 0, false, true, false);
+        SplashBitmap *bm = dev->getBitmap();
         if (!bm || bm->getWidth() < 1 || bm->getHeight() < 1 || !bm->getDataPtr())
             return dc_error_set(DC_ELIMIT, "page %zu cannot be rendered at %.0f dpi", i + 1, dpi);
         size_t bw = (size_t)bm->getWidth(), bh = (size_t)bm->getHeight();
@@ -504,17 +507,20 @@ extern "C" int dc_pdfcore_words(dc_pdfcore *pdf, size_t i, dc_pdfcore_word_fn fn
         if (pdf->doc->getPageRotate(n) % 180 != 0)
             std::swap(pw, ph);
         std::unique_ptr<TextWordList> words = dev.makeWordList();
-        for (int k = 0; words && k < words->getLength() && err >= 0; k++) {
-            TextWord *word = words->get(k);
+        std::vector<TextWord *> list;
+        if (words)
+            list = dc_compat::words_of(*words);
+        for (size_t k = 0; k < list.size() && err >= 0; k++) {
+            const TextWord *word = list[k];
             double box[4];
-            std::unique_ptr<GooString> t(word->getText());
+            std::string t = dc_compat::text_of(word);
             word->getBBox(&box[0], &box[1], &box[2], &box[3]);
             box[0] /= pw;
             box[2] /= pw;
             box[1] /= ph;
             box[3] /= ph;
-            if (t && t->getLength() > 0)
-                err = fn(arg, t->c_str(), (size_t)t->getLength(), box);
+            if (!t.empty())
+                err = fn(arg, t.c_str(), t.size(), box);
         }
         return err;
     } catch (const std::bad_alloc &) {
