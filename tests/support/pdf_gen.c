@@ -295,7 +295,9 @@ static void pw_stream(pdfw *w, int num, const char *dict, const void *data, size
     g_free(copy);
 }
 
-static const unsigned char file_id[16] = "docclass-test-id";
+/* 16 bytes, no NUL (an array of characters, not a string) */
+static const unsigned char file_id[16] = {'d', 'o', 'c', 'c', 'l', 'a', 's', 's',
+                                          '-', 't', 'e', 's', 't', '-', 'i', 'd'};
 
 /* Set up revision-2 encryption: O, U and the file key (Algorithms 2-4). */
 static void pw_encrypt(pdfw *w, int num, const char *user, const char *owner)
