@@ -565,7 +565,8 @@ visit_dir(scan_state *st, const char *path, const struct stat *sb, dir_id *stack
     }
     (void)closedir(d);
     /* sorted: the same tree gives the same order of records */
-    qsort(names, n, sizeof(char *), cmp_str);
+    if (n > 1) /* an empty folder has no array: qsort(NULL, 0) is undefined */
+        qsort(names, n, sizeof(char *), cmp_str);
     for (i = 0; i < n; i++) {
         if (rc >= 0)
             rc = walk(st, names[i], stack, depth + 1);

@@ -128,6 +128,12 @@ assert s['inference_characters']>0
 "$BIN" scan --shard 3/3 . >/dev/null 2>"$T/err"; [ $? -eq 2 ] && grep -q "I/N" "$T/err" && ok || bad "bad shard usage"
 "$BIN" scan --resume . >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--resume needs --output"
 
+# an empty folder: no record, a summary of nothing, exit 0 (the sorting of
+# its entries was undefined behaviour: the sanitizer build aborted)
+mkdir -p "$T/empty"
+out=$("$BIN" scan --progress never "$T/empty" 2>"$T/err"); rc=$?
+[ $rc -eq 0 ] && [ -z "$out" ] && ok || bad "scan of an empty folder: exit $rc, $(head -1 "$T/err")"
+
 # 6. calibrate: the generated 300 DPI page is OCRed and the rate stored
 "$BIN" -q calibrate -o "$T/cal.json" 2>"$T/cal.err" && python3 -c "
 import json
