@@ -322,6 +322,31 @@ static void test_boxes_on_turned_pages(void **state)
     free(bytes);
 }
 
+/* A document extracted without its input hash (input_hash 0, as the CLI's
+ * --format text does) still gives Textract output and a diff side: there
+ * is no hash to check the bytes against, so they are not checked (the
+ * comparison with an empty hash used to fail with DC_ECORRUPT). */
+static void test_without_input_hash(void **state)
+{
+    dc_extract_options o = DC_EXTRACT_OPTIONS_INIT;
+    dc_document *d = NULL;
+    dc_side *side = NULL;
+    char *out = NULL;
+    (void)state;
+
+    o.jobs = 1;
+    o.dpi = 150;
+    o.limits = DC_LIMITS_NONE;
+    o.input_hash = 0;
+    assert_dc_ok(dc_document_extract_mem(&d, data, len, "nohash.pdf", &o));
+    assert_dc_ok(dc_document_to_textract_json(&out, d, data, len, NULL, DC_JSON_COMPACT));
+    assert_non_null(strstr(out, "\"BlockType\":\"WORD\""));
+    dc_free(out);
+    assert_dc_ok(dc_side_from_document(&side, d, data, len, NULL, "A"));
+    dc_side_free(side);
+    dc_document_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_service_model),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_boxes_on_turned_pages),
+        cmocka_unit_test(test_without_input_hash),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
