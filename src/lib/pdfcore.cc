@@ -501,9 +501,11 @@ extern "C" int dc_pdfcore_words(dc_pdfcore *pdf, size_t i, dc_pdfcore_word_fn fn
         double pw, ph;
         int err = DC_OK;
 
-        pdf->doc->displayPage(&dev, n, 72, 72, 0, true, false, false);
-        pw = std::max(1.0, pdf->doc->getPageMediaWidth(n));
-        ph = std::max(1.0, pdf->doc->getPageMediaHeight(n));
+        /* the page as it is rendered (dc_pdfcore_render): the crop box, so
+         * that the boxes are fractions of the rendered page */
+        pdf->doc->displayPage(&dev, n, 72, 72, 0, false, true, false);
+        pw = std::max(1.0, pdf->doc->getPageCropWidth(n));
+        ph = std::max(1.0, pdf->doc->getPageCropHeight(n));
         if (pdf->doc->getPageRotate(n) % 180 != 0)
             std::swap(pw, ph);
         std::unique_ptr<TextWordList> words = dev.makeWordList();

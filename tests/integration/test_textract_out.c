@@ -13,6 +13,7 @@
 #include "words.h"
 
 int dc_pdf_gen_pages(const char *path, const char *kinds);
+int dc_pdf_gen_cropped(const char *path);
 
 static dc_document *doc;
 static char *data;
@@ -347,6 +348,43 @@ static void test_without_input_hash(void **state)
     dc_document_free(d);
 }
 
+/* Word boxes of a digital page whose CropBox is offset in its MediaBox are
+ * fractions of the page as rendered (the CropBox): each lands on its ink
+ * (they were fractions of the MediaBox, shifted and scaled off the words). */
+static void test_boxes_on_a_cropped_page(void **state)
+{
+    dc_extract_options o = DC_EXTRACT_OPTIONS_INIT;
+    const char *p = dc_test_tmp("cropped.pdf");
+    dc_document *d = NULL;
+    dc_words *pages = NULL;
+    char *bytes;
+    size_t n = 0, k, centred = 0;
+    dc_gray g;
+    (void)state;
+
+    o.jobs = 1;
+    o.limits = DC_LIMITS_NONE;
+    assert_int_equal(dc_pdf_gen_cropped(p), 0);
+    bytes = dc_test_slurp(p, &n);
+    assert_non_null(bytes);
+    assert_dc_ok(dc_document_extract_mem(&d, bytes, n, p, &o));
+    assert_int_equal(d->pages[0].extractor, DC_EXTRACTOR_PARSER);
+    assert_dc_ok(dc_doc_page_words(&pages, d, bytes, n, NULL));
+    assert_true(pages[0].n >= 12);
+    assert_dc_ok(dc_pdf_render_gray(&g, bytes, n, NULL, 0, 1000));
+    for (k = 0; k < pages[0].n; k++) {
+        double cx, cy, ink = box_ink(&g, &pages[0].w[k], &cx, &cy);
+        centred += ink > 0.05 && fabs(cx - 0.5) < 0.2 && fabs(cy - 0.5) < 0.2;
+    }
+    print_message("%zu of %zu boxes centred on ink\n", centred, pages[0].n);
+    assert_int_equal(centred, pages[0].n);
+    dc_gray_dispose(&g);
+    dc_words_dispose(&pages[0]);
+    free(pages);
+    dc_document_free(d);
+    free(bytes);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_boxes_on_turned_pages),
         cmocka_unit_test(test_without_input_hash),
+        cmocka_unit_test(test_boxes_on_a_cropped_page),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

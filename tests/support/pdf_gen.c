@@ -479,6 +479,27 @@ int dc_pdf_gen_garbled(const char *path)
     return pw_finish(&w, path, 0);
 }
 
+/* One digital page whose CropBox [150 200 462 600] lies inside its
+ * MediaBox [0 0 612 792]: four lines of words inside the crop, as a viewer
+ * (and docclass's renderer) shows the page. */
+int dc_pdf_gen_cropped(const char *path)
+{
+    static const char content[] =
+        "BT /F1 20 Tf 170 560 Td (Cropped page words) Tj 0 -40 Td (inside the crop box) Tj "
+        "0 -40 Td (boxes follow the crop) Tj 0 -40 Td (not the media box) Tj ET\n";
+    pdfw w;
+
+    pw_begin(&w);
+    pw_obj(&w, 1, "<< /Type /Catalog /Pages 2 0 R >>");
+    pw_obj(&w, 2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+    pw_obj(&w, 3,
+           "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /CropBox [150 200 462 600] "
+           "/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>");
+    pw_stream(&w, 4, "", content, strlen(content));
+    pw_obj(&w, 5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+    return pw_finish(&w, path, 0);
+}
+
 /* One digital page, encrypted with user password user (owner "owner"). */
 int dc_pdf_gen_encrypted(const char *path, const char *user)
 {
