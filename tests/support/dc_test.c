@@ -55,3 +55,8 @@ int dc_test_contains(const char *haystack, const char *needle)
 {
     return haystack && strstr(haystack, needle) != NULL;
 }
+
+int dc_test_failed_with(int rc, int code)
+{
+    return rc == code && dc_error_last()->message[0] != '\0';
+}

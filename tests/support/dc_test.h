@@ -23,15 +23,21 @@
             fail_msg("%s failed: %d: %s", #expr, rc_, dc_error_last()->message); \
     } while (0)
 
-/* Assert failure with a given code and a non-empty message. */
-#define assert_dc_fail(expr, code)                                           \
-    do {                                                                     \
-        int rc_ = (expr);                                                    \
-        if (rc_ != (code))                                                   \
-            fail_msg("%s returned %d, expected %d (%s)", #expr, rc_, (code), \
-                     dc_error_last()->message);                              \
-        assert_true(dc_error_last()->message[0] != '\0');                    \
+/* Assert failure with a given code and a non-empty message, set by this
+ * call: the last error is cleared first, so that a message left by an
+ * earlier call cannot stand in for one this call failed to set. */
+#define assert_dc_fail(expr, code)                                                          \
+    do {                                                                                    \
+        int rc_;                                                                            \
+        dc_error_clear();                                                                   \
+        rc_ = (expr);                                                                       \
+        if (!dc_test_failed_with(rc_, (code)))                                              \
+            fail_msg("%s returned %d, expected %d with a message (%s)", #expr, rc_, (code), \
+                     dc_error_last()->message);                                             \
     } while (0)
+
+/* 1 when rc is code and the library left a message (assert_dc_fail). */
+int dc_test_failed_with(int rc, int code);
 
 /* Path of a file in the source tree: DC_SOURCE_DIR/rel. Static buffer per call site. */
 const char *dc_test_src(const char *rel);

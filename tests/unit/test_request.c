@@ -38,12 +38,11 @@ static void test_arn(void **state)
 
     (void)state;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        int rc = dc_request__arn_parse(cases[i].arn, region, part);
         if (cases[i].ok) {
-            assert_dc_ok(rc);
+            assert_dc_ok(dc_request__arn_parse(cases[i].arn, region, part));
             assert_string_equal(region, cases[i].region);
         } else {
-            assert_dc_fail(rc, DC_EINVAL);
+            assert_dc_fail(dc_request__arn_parse(cases[i].arn, region, part), DC_EINVAL);
         }
     }
 }

@@ -158,6 +158,21 @@ static void sha256_known_vectors(void **state)
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+/* assert_dc_fail's check: a code without a message from this call fails,
+ * a stale message from an earlier call does not count. */
+static void failure_needs_its_own_message(void **state)
+{
+    (void)state;
+    dc_error_clear();
+    assert_false(dc_test_failed_with(DC_EINVAL, DC_EINVAL));
+    assert_true(dc_error_set(DC_EINVAL, "bad %s", "thing") == DC_EINVAL);
+    assert_true(dc_test_failed_with(DC_EINVAL, DC_EINVAL));
+    assert_false(dc_test_failed_with(DC_ELIMIT, DC_EINVAL));
+    dc_error_clear();
+    assert_false(dc_test_failed_with(DC_EINVAL, DC_EINVAL));
+    assert_dc_fail(dc_error_set(DC_ELIMIT, "too big"), DC_ELIMIT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +184,7 @@ int main(void)
         cmocka_unit_test(errors_are_one_line_and_prefixed),
         cmocka_unit_test(read_file_errors),
         cmocka_unit_test(sha256_known_vectors),
+        cmocka_unit_test(failure_needs_its_own_message),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
