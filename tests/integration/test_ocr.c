@@ -743,6 +743,33 @@ static void corpus_receipts_upside_down(void **state)
     }
 }
 
+/* A faint dot-matrix receipt reads poorly as it is and is read a second
+ * time with its strokes joined; each reading gets other words wrong, and
+ * the words the second one read with more confidence are taken ("BATE"
+ * read as it is, "DATE" with joined strokes). */
+static void corpus_receipt_readings_merged(void **state)
+{
+    const char *img = dc_test_corpus("zzzDavid__ICDAR-2019-SROIE/data/img/509.jpg");
+    dc_extract_options o = opts1(1);
+    dc_document *doc = NULL;
+    const json_t *ocr;
+
+    (void)state;
+    if (!img) {
+        print_message("corpus absent: receipt 509 skipped\n");
+        skip();
+    }
+    assert_dc_ok(dc_document_extract_file(&doc, img, &o));
+    ocr = json_object_get(doc->pages[0].info, "ocr");
+    print_message("509: %zu readings, %.0f words merged\n",
+                  json_array_size(json_object_get(ocr, "readings")),
+                  page_ocr_num(doc, 0, "merged_words"));
+    assert_int_equal(json_array_size(json_object_get(ocr, "readings")), 2);
+    assert_true(page_ocr_num(doc, 0, "merged_words") >= 1);
+    assert_true(dc_test_contains(doc->pages[0].text, "DATE: 12/09/2017"));
+    dc_document_free(doc);
+}
+
 /* nemotron_multipage: the same sentence upright, upside down and turned
  * both ways (Docling's test); every page reads it exactly. */
 static void corpus_nemotron(void **state)
@@ -822,6 +849,7 @@ int main(void)
         cmocka_unit_test(table_rules_are_erased),
         cmocka_unit_test(upside_down_small_page),
         cmocka_unit_test(corpus_receipts_upside_down),
+        cmocka_unit_test(corpus_receipt_readings_merged),
         cmocka_unit_test(corpus_nemotron),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
