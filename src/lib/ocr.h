@@ -60,6 +60,11 @@ int dc_image_extract(dc_document *doc, const void *data, size_t len);
 /* PDF (pdf.c): routing per page, parser text or OCR. */
 int dc_pdf_extract(dc_document *doc, const void *data, size_t len, const char *password);
 
+/* Tests only: planning threads other than the first fail to open the
+ * document (as when memory runs out), to test that such a failure fails
+ * the document instead of leaving its pages unplanned. */
+extern int dc_pdf__planner_open_fails;
+
 /* Fill dc_ocr_options from the document's extraction options. */
 void dc_ocr_options_from(dc_ocr_options *o, const dc_document *doc);
 

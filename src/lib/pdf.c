@@ -331,6 +331,8 @@ typedef struct {
     int started; /* tid runs it; else the calling thread does */
 } planner;
 
+int dc_pdf__planner_open_fails;
+
 static void *plan_thread(void *arg)
 {
     planner *t = arg;
@@ -338,8 +340,17 @@ static void *plan_thread(void *arg)
     int encrypted = 0;
     size_t i;
 
-    t->err =
-        t->first == 0 ? DC_OK : dc_pdfcore_open(&pdf, &encrypted, t->data, t->len, t->password);
+    if (t->first == 0)
+        t->err = DC_OK;
+    else if (dc_pdf__planner_open_fails)
+        t->err = dc_error_set(DC_ENOMEM,
+                              "planning thread %zu: the document cannot be opened "
+                              "again (test)",
+                              t->first);
+    else
+        t->err = dc_pdfcore_open(&pdf, &encrypted, t->data, t->len, t->password);
+    if (t->err < 0) /* none of its pages is planned: its first one decides */
+        t->fail_page = t->first;
     for (i = t->first; i < t->c->npages && t->err >= 0; i += t->step) {
         t->err = plan_page(t->c, t->first == 0 ? t->c->pdf : pdf, i);
         if (t->err < 0)

@@ -385,6 +385,30 @@ static void three_pages_both_modes(void **state)
     json_decref(r);
 }
 
+/* A 40-page digital PDF is planned by two threads, each opening the
+ * document itself. When the second cannot, the document fails with its
+ * error; its pages are never left unplanned as empty parser pages. */
+static void planner_thread_open_failure_fails(void **state)
+{
+    const char *p = gen("forty.pdf", "dddddddddddddddddddddddddddddddddddddddd");
+    dc_extract_options o = DC_EXTRACT_OPTIONS_INIT;
+    dc_document *doc = NULL;
+
+    (void)state;
+    o.limits = DC_LIMITS_NONE;
+    o.jobs = 2;
+    assert_dc_ok(dc_document_extract_file(&doc, p, &o));
+    assert_int_equal(doc->npages, 40);
+    assert_true(doc->pages[39].text[0] != '\0'); /* the second thread's share is read */
+    dc_document_free(doc);
+    doc = NULL;
+    dc_pdf__planner_open_fails = 1;
+    assert_dc_fail(dc_document_extract_file(&doc, p, &o), DC_ENOMEM);
+    dc_pdf__planner_open_fails = 0;
+    assert_true(dc_test_contains(dc_error_last()->message, "cannot be opened again"));
+    assert_null(doc);
+}
+
 static void render_cap_lowers_dpi(void **state)
 {
     dc_extract_options o = DC_EXTRACT_OPTIONS_INIT;
@@ -485,6 +509,7 @@ int main(void)
         cmocka_unit_test(rotated_scan_is_ocred),
         cmocka_unit_test(hybrid_vector_are_ocred_garbled_is_read),
         cmocka_unit_test(three_pages_both_modes),
+        cmocka_unit_test(planner_thread_open_failure_fails),
         cmocka_unit_test(render_cap_lowers_dpi),
         cmocka_unit_test(corpus_type3_is_garbled),
         cmocka_unit_test(corpus_docling_ocr_tests),
