@@ -1531,9 +1531,11 @@ static int resolve_jobs(int jobs, size_t n)
 
 /* Engines are all started here, before any page is rendered, so a bad
  * language fails the whole run at once. */
+dc_thread_create_fn dc_ocr__thread_create = pthread_create;
+
 static int workers_open(worker *w, int jobs, pool *p, const dc_ocr_options *o)
 {
-    int i, err;
+    int i, err, rc = 0;
 
     for (i = 0; i < jobs; i++) {
         w[i].p = p;
@@ -1542,12 +1544,13 @@ static int workers_open(worker *w, int jobs, pool *p, const dc_ocr_options *o)
             return err;
     }
     for (i = 0; i < jobs; i++) {
-        if (pthread_create(&w[i].tid, NULL, worker_main, &w[i]) != 0)
+        rc = dc_ocr__thread_create(&w[i].tid, NULL, worker_main, &w[i]);
+        if (rc != 0) /* pthread_create returns its error; errno is not set */
             break;
         w[i].started = 1;
     }
     if (i == 0)
-        return dc_error_set(DC_EOCR, "cannot start an OCR thread: %s", strerror(errno));
+        return dc_error_set(DC_EOCR, "cannot start an OCR thread: %s", strerror(rc));
     return DC_OK;
 }
 

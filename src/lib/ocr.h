@@ -5,6 +5,8 @@
 #ifndef DC_OCR_H
 #define DC_OCR_H
 
+#include <pthread.h>
+
 #include "doc.h"
 
 /* A grey page image: 8 bits per pixel, row-major, 0 = black. */
@@ -64,6 +66,11 @@ int dc_pdf_extract(dc_document *doc, const void *data, size_t len, const char *p
  * document (as when memory runs out), to test that such a failure fails
  * the document instead of leaving its pages unplanned. */
 extern int dc_pdf__planner_open_fails;
+
+/* How OCR threads are started: pthread_create; tests put a failing one in
+ * its place. */
+typedef int (*dc_thread_create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+extern dc_thread_create_fn dc_ocr__thread_create;
 
 /* Fill dc_ocr_options from the document's extraction options. */
 void dc_ocr_options_from(dc_ocr_options *o, const dc_document *doc);

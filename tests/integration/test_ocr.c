@@ -3,6 +3,7 @@
  * dc_document_extract_mem with the real Tesseract and Leptonica, plus the
  * pool directly through dc_ocr_pages.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -460,6 +461,41 @@ static void pool_render_error(void **state)
     dc_gray_dispose(&c.page);
 }
 
+static int no_thread(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg)
+{
+    (void)t;
+    (void)a;
+    (void)fn;
+    (void)arg;
+    errno = 0; /* pthread_create returns its error and leaves errno alone */
+    return EAGAIN;
+}
+
+/* No OCR thread can start: the run fails with the reason pthread_create
+ * returned (the message said "Success", from errno, before). */
+static void thread_start_failure(void **state)
+{
+    static const char *const words[] = {"Pool page text"};
+    dc_ocr_options o = {"eng", 2, 0, 1, 0, 0};
+    dc_ocr_result r[2];
+    render_ctx c;
+    char want[128];
+
+    (void)state;
+    memset(r, 0, sizeof(r));
+    assert_dc_ok(dc_gen_text_page(&c.page, 600, 150, words, 1, 40, 300));
+    dc_ocr__thread_create = no_thread;
+    assert_dc_fail(dc_ocr_pages(r, 2, render, &c, &o), DC_EOCR);
+    dc_ocr__thread_create = pthread_create;
+    (void)snprintf(want, sizeof(want), "cannot start an OCR thread: %s", strerror(EAGAIN));
+    assert_true(dc_test_contains(dc_error_last()->message, want));
+    assert_dc_ok(dc_ocr_pages(r, 2, render, &c, &o)); /* and the next run starts them */
+    assert_string_equal(r[0].text, "Pool page text");
+    dc_ocr_result_dispose(&r[0]);
+    dc_ocr_result_dispose(&r[1]);
+    dc_gray_dispose(&c.page);
+}
+
 /* TABLES: rows rebuilt from the word boxes, with the approximation said. */
 static void tables_rows(void **state)
 {
@@ -841,6 +877,7 @@ int main(void)
         cmocka_unit_test(missing_language),
         cmocka_unit_test(damaged_images),
         cmocka_unit_test(pool_render_error),
+        cmocka_unit_test(thread_start_failure),
         cmocka_unit_test(tables_rows),
         cmocka_unit_test(samples_are_written),
         cmocka_unit_test(corpus_phototest),
