@@ -80,20 +80,28 @@ static void child_main(const cli_limits *lim, cli_work_fn fn, void *payload, int
 typedef struct {
     char *data;
     size_t len, cap, max;
+    int err; /* errno of a failed read or poll */
 } collect;
 
-/* Append what is readable; 0 at EOF, 1 more to come, -1 error. */
+cli_poll_fn cli__poll = poll;
+
+/* Append what is readable; 0 at EOF, 1 more to come, or why it stopped:
+ * DC_ELIMIT (over c->max), DC_ENOMEM, DC_EIO (c->err). */
 static int drain(int fd, collect *c)
 {
     char chunk[65536];
     ssize_t n = read(fd, chunk, sizeof(chunk));
 
-    if (n < 0)
-        return errno == EINTR || errno == EAGAIN ? 1 : -1;
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return 1;
+    if (n < 0) {
+        c->err = errno;
+        return DC_EIO;
+    }
     if (n == 0)
         return 0;
     if (c->len + (size_t)n > c->max)
-        return -1;
+        return DC_ELIMIT;
     if (c->len + (size_t)n + 1 > c->cap) {
         size_t ncap = c->cap ? c->cap : 65536;
         char *p;
@@ -101,7 +109,7 @@ static int drain(int fd, collect *c)
             ncap *= 2;
         p = realloc(c->data, ncap);
         if (!p)
-            return -1;
+            return DC_ENOMEM;
         c->data = p;
         c->cap = ncap;
     }
@@ -111,22 +119,23 @@ static int drain(int fd, collect *c)
     return 1;
 }
 
-/* Watch the child until its pipe closes or a limit is hit. */
+/* Watch the child until its pipe closes, a limit is hit (DC_ETIMEOUT,
+ * DC_EMEMORY, DC_ELIMIT) or the result cannot be collected (DC_EIO,
+ * DC_ENOMEM, DC_ERROR: poll failed; c->err). */
 static int watch(pid_t pid, int fd, const cli_limits *lim, collect *c, size_t *peak)
 {
     double deadline = lim->timeout > 0 ? cli_now() + lim->timeout : 0;
     struct pollfd pfd = {fd, POLLIN, 0};
 
     for (;;) {
-        int r = poll(&pfd, 1, POLL_MS);
+        int r = cli__poll(&pfd, 1, POLL_MS);
         size_t rss;
         if (r > 0) {
             int d = drain(fd, c);
-            if (d == 0)
-                return 0;
-            if (d < 0)
-                return DC_ELIMIT;
+            if (d <= 0)
+                return d;
         } else if (r < 0 && errno != EINTR) {
+            c->err = errno;
             return DC_ERROR;
         }
         rss = cli_rss_of(pid);
@@ -139,8 +148,13 @@ static int watch(pid_t pid, int fd, const cli_limits *lim, collect *c, size_t *p
     }
 }
 
-static int
-verdict(int status, int limit_hit, const cli_limits *lim, size_t peak, char *msg, size_t msgsz)
+static int verdict(int status,
+                   int limit_hit,
+                   const cli_limits *lim,
+                   const collect *c,
+                   size_t peak,
+                   char *msg,
+                   size_t msgsz)
 {
     if (limit_hit == DC_ETIMEOUT) {
         (void)snprintf(msg, msgsz, "stopped after the %.0f s time limit (--timeout)", lim->timeout);
@@ -152,8 +166,21 @@ verdict(int status, int limit_hit, const cli_limits *lim, size_t peak, char *msg
         return DC_EMEMORY;
     }
     if (limit_hit == DC_ELIMIT) {
-        (void)snprintf(msg, msgsz, "result larger than %zu bytes", (size_t)CLI_RESULT_MAX);
+        (void)snprintf(msg, msgsz, "result larger than %zu bytes", c->max);
         return DC_ELIMIT;
+    }
+    if (limit_hit == DC_ENOMEM) {
+        (void)snprintf(msg, msgsz, "out of memory collecting the worker's result (%zu MB so far)",
+                       c->len >> 20);
+        return DC_ENOMEM;
+    }
+    if (limit_hit == DC_EIO) {
+        (void)snprintf(msg, msgsz, "reading the worker's result: %s", strerror(c->err));
+        return DC_EIO;
+    }
+    if (limit_hit == DC_ERROR) {
+        (void)snprintf(msg, msgsz, "watching the worker: poll: %s", strerror(c->err));
+        return DC_ERROR;
     }
     if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
@@ -177,7 +204,7 @@ int cli_supervise(const cli_limits *lim,
                   char *msg,
                   size_t msgsz)
 {
-    collect c = {NULL, 0, 0, CLI_RESULT_MAX};
+    collect c = {NULL, 0, 0, CLI_RESULT_MAX, 0};
     int fds[2] = {-1, -1};
     int status = 0;
     int hit;
@@ -211,7 +238,7 @@ int cli_supervise(const cli_limits *lim,
     close(fds[0]);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    rc = verdict(status, hit, lim, peak, msg, msgsz);
+    rc = verdict(status, hit, lim, &c, peak, msg, msgsz);
     if (rc < 0) {
         free(c.data);
         return rc;

@@ -39,14 +39,22 @@ size_t cli_rss_of(pid_t pid);
 /* Write all of data to fd, retrying after signals and short writes: 0 or -1. */
 int cli_write_fd(int fd, const void *data, size_t len);
 
+/* How the parent waits for the child's output: poll; tests put a failing
+ * one in its place. */
+#include <poll.h>
+typedef int (*cli_poll_fn)(struct pollfd *, nfds_t, int);
+extern cli_poll_fn cli__poll;
+
 /* Work run in the child: write the result to fd, return an exit code 0-127. */
 typedef int (*cli_work_fn)(void *payload, int fd);
 
 /*
  * Run fn in a child under the limits. On a normal exit returns the child's
  * exit code (>= 0) and what it wrote (*out, malloc'd, may be NULL when
- * empty). Returns DC_ETIMEOUT, DC_EMEMORY, DC_ECRASH or DC_ERROR with a
- * one-line msg when the child had to be stopped or died.
+ * empty). Returns DC_ETIMEOUT, DC_EMEMORY or DC_ELIMIT (result over
+ * CLI_RESULT_MAX) when the child had to be stopped, DC_ECRASH when it died,
+ * DC_ENOMEM, DC_EIO or DC_ERROR when its result could not be collected or
+ * it could not be started, each with a one-line msg.
  */
 int cli_supervise(const cli_limits *lim,
                   cli_work_fn fn,
