@@ -43,8 +43,14 @@ typedef struct {
  */
 DC_API const dc_error *dc_error_last(void);
 
-/** Static text describing an error code. */
+/** Static text describing an error code ("internal error" for an unknown one). */
 DC_API const char *dc_strerror(int code);
+
+/**
+ * Static name of an error code as JSON records give it ("error": {"code"}):
+ * "OCR_FAILED", "TIMEOUT", ...; "INTERNAL_ERROR" for an unknown code.
+ */
+DC_API const char *dc_error_name(int code);
 
 /** Forget the last error on this thread. */
 DC_API void dc_error_clear(void);

@@ -86,42 +86,47 @@ int dc_error_prefix(int code, const char *fmt, ...)
     return code;
 }
 
+/* Every error code once: its name in JSON records (extract's and scan's
+ * "error.code") and its text (dc_strerror). */
+static const struct {
+    int code;
+    const char *name, *text;
+} error_table[] = {
+    {DC_OK, "OK", "success"},
+    {DC_ERROR, "INTERNAL_ERROR", "internal error"},
+    {DC_ENOMEM, "OUT_OF_MEMORY", "out of memory"},
+    {DC_EINVAL, "INVALID_ARGUMENT", "invalid argument"},
+    {DC_EIO, "IO_ERROR", "input could not be read"},
+    {DC_ENOTFOUND, "NOT_FOUND", "not found"},
+    {DC_EUNSUPPORTED, "UNSUPPORTED", "unsupported document type"},
+    {DC_ECORRUPT, "CORRUPT", "damaged or malformed document"},
+    {DC_ELIMIT, "LIMIT_EXCEEDED", "limit exceeded"},
+    {DC_ECONFIG, "CONFIG_ERROR", "configuration error"},
+    {DC_EOCR, "OCR_FAILED", "OCR failed"},
+    {DC_ENET, "NETWORK_ERROR", "network failure"},
+    {DC_EHTTP, "SERVICE_ERROR", "request rejected by the service"},
+    {DC_ETIMEOUT, "TIMEOUT", "time limit exceeded"},
+    {DC_EPASSWORD, "ENCRYPTED", "document is encrypted"},
+    {DC_EMEMORY, "MEMORY_LIMIT", "memory limit exceeded"},
+    {DC_ECRASH, "CRASH", "worker crashed"},
+};
+
+static size_t error_index(int code)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(error_table) / sizeof(error_table[0]); i++)
+        if (error_table[i].code == code)
+            return i;
+    return 1; /* an unknown code is an internal error */
+}
+
 const char *dc_strerror(int code)
 {
-    switch (code) {
-    case DC_OK:
-        return "success";
-    case DC_ENOMEM:
-        return "out of memory";
-    case DC_EINVAL:
-        return "invalid argument";
-    case DC_EIO:
-        return "input could not be read";
-    case DC_ENOTFOUND:
-        return "not found";
-    case DC_EUNSUPPORTED:
-        return "unsupported document type";
-    case DC_ECORRUPT:
-        return "damaged or malformed document";
-    case DC_ELIMIT:
-        return "limit exceeded";
-    case DC_ECONFIG:
-        return "configuration error";
-    case DC_EOCR:
-        return "OCR failed";
-    case DC_ENET:
-        return "network failure";
-    case DC_EHTTP:
-        return "request rejected by the service";
-    case DC_ETIMEOUT:
-        return "time limit exceeded";
-    case DC_EPASSWORD:
-        return "document is encrypted";
-    case DC_EMEMORY:
-        return "memory limit exceeded";
-    case DC_ECRASH:
-        return "worker crashed";
-    default:
-        return "internal error";
-    }
+    return error_table[error_index(code)].text;
+}
+
+const char *dc_error_name(int code)
+{
+    return error_table[error_index(code)].name;
 }

@@ -259,45 +259,11 @@ int dc_document_to_json(char **out, const dc_document *doc, unsigned flags)
     return err;
 }
 
-static const char *code_name(int code)
-{
-    switch (code) {
-    case DC_ENOMEM:
-        return "OUT_OF_MEMORY";
-    case DC_EINVAL:
-        return "INVALID_ARGUMENT";
-    case DC_EIO:
-        return "IO_ERROR";
-    case DC_ENOTFOUND:
-        return "NOT_FOUND";
-    case DC_EUNSUPPORTED:
-        return "UNSUPPORTED";
-    case DC_ECORRUPT:
-        return "CORRUPT";
-    case DC_ELIMIT:
-        return "LIMIT_EXCEEDED";
-    case DC_ECONFIG:
-        return "CONFIG_ERROR";
-    case DC_EOCR:
-        return "OCR_FAILED";
-    case DC_ETIMEOUT:
-        return "TIMEOUT";
-    case DC_EPASSWORD:
-        return "ENCRYPTED";
-    case DC_EMEMORY:
-        return "MEMORY_LIMIT";
-    case DC_ECRASH:
-        return "CRASH";
-    default:
-        return "INTERNAL_ERROR";
-    }
-}
-
 int dc_error_record_to_json(
     char **out, const char *path, int code, const char *message, unsigned flags)
 {
     json_t *j = json_pack("{s:s,s:{s:s?},s:{s:s,s:s}}", "docclass_version", DC_VERSION_STRING,
-                          "input", "path", path, "error", "code", code_name(code), "message",
+                          "input", "path", path, "error", "code", dc_error_name(code), "message",
                           message ? message : dc_strerror(code));
     int err;
 

@@ -196,32 +196,6 @@ static const char *refusal_for(int code)
     }
 }
 
-static const char *error_name(int code)
-{
-    switch (code) {
-    case DC_ETIMEOUT:
-        return "TIMEOUT";
-    case DC_EMEMORY:
-        return "MEMORY_LIMIT";
-    case DC_ECRASH:
-        return "CRASH";
-    case DC_EPASSWORD:
-        return "ENCRYPTED";
-    case DC_ECORRUPT:
-        return "CORRUPT";
-    case DC_ELIMIT:
-        return "LIMIT_EXCEEDED";
-    case DC_ENOTFOUND:
-        return "NOT_FOUND";
-    case DC_EIO:
-        return "IO_ERROR";
-    case DC_EUNSUPPORTED:
-        return "UNSUPPORTED";
-    default:
-        return "INTERNAL_ERROR";
-    }
-}
-
 int dc_scan_error_json(char **out, const dc_scan_meta *meta, int code, const char *message)
 {
     json_t *rec = meta_json(meta);
@@ -231,7 +205,7 @@ int dc_scan_error_json(char **out, const dc_scan_meta *meta, int code, const cha
     if (!rec)
         return dc_error_oom();
     json_object_set_new(rec, "error",
-                        json_pack("{s:s,s:s}", "code", error_name(code), "message",
+                        json_pack("{s:s,s:s}", "code", dc_error_name(code), "message",
                                   message ? message : dc_strerror(code)));
     if (refusal) {
         json_t *v = json_pack("{s:b,s:[{s:s,s:s}],s:[]}", "accepted", 0, "refusals", "code",

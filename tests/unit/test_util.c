@@ -1,6 +1,8 @@
 /* Unit tests: bounded buffers, UTF-8 rules, errors, file reading, SHA-256. */
 #include <string.h>
 
+#include <jansson.h>
+
 #include "dc_test.h"
 
 static void buf_cap_is_enforced(void **state)
@@ -173,6 +175,41 @@ static void failure_needs_its_own_message(void **state)
     assert_dc_fail(dc_error_set(DC_ELIMIT, "too big"), DC_ELIMIT);
 }
 
+/* One name per error code, the same in extract's error records and in
+ * scan's (scan named OCR failures, bad configs and exhausted memory
+ * INTERNAL_ERROR, extract OCR_FAILED, CONFIG_ERROR, OUT_OF_MEMORY). */
+static void error_names_are_one_table(void **state)
+{
+    dc_scan_meta meta = {"x.pdf", -1, 10, -1};
+    int code;
+
+    (void)state;
+    assert_string_equal(dc_error_name(DC_EOCR), "OCR_FAILED");
+    assert_string_equal(dc_error_name(DC_ETIMEOUT), "TIMEOUT");
+    assert_string_equal(dc_error_name(-1000), "INTERNAL_ERROR");
+    assert_string_equal(dc_strerror(-1000), "internal error");
+    for (code = DC_ECRASH; code <= DC_ERROR; code++) {
+        char *scan = NULL, *extract = NULL;
+        json_t *a, *b;
+        assert_string_not_equal(dc_error_name(code), "OK");
+        assert_true(code == DC_ERROR || strcmp(dc_error_name(code), "INTERNAL_ERROR") != 0);
+        assert_dc_ok(dc_scan_error_json(&scan, &meta, code, "m"));
+        assert_dc_ok(dc_error_record_to_json(&extract, "x.pdf", code, "m", 0));
+        a = json_loads(scan, 0, NULL);
+        b = json_loads(extract, 0, NULL);
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_string_equal(json_string_value(json_object_get(json_object_get(a, "error"), "code")),
+                            dc_error_name(code));
+        assert_string_equal(json_string_value(json_object_get(json_object_get(b, "error"), "code")),
+                            dc_error_name(code));
+        json_decref(a);
+        json_decref(b);
+        dc_free(scan);
+        dc_free(extract);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +222,7 @@ int main(void)
         cmocka_unit_test(read_file_errors),
         cmocka_unit_test(sha256_known_vectors),
         cmocka_unit_test(failure_needs_its_own_message),
+        cmocka_unit_test(error_names_are_one_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
