@@ -91,8 +91,11 @@ int cli_parse_shared(
 #ifdef DOCCLASS_FAULT_HOOKS
 /* Test-only (tests/docclass_faulty): misbehave on request, see fault.c. */
 void cli_fault_hook(const char *path);
+/* 1 when DOCCLASS_FAULT is what and path matches DOCCLASS_FAULT_MATCH. */
+int cli_fault_is(const char *what, const char *path);
 #else
-#define cli_fault_hook(path) ((void)0)
+#define cli_fault_hook(path)     ((void)0)
+#define cli_fault_is(what, path) 0
 #endif
 
 int cmd_detect(int argc, char **argv);

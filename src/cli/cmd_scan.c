@@ -660,17 +660,26 @@ static int slurp(const char *path, char **out, size_t *len, size_t max)
     return 0;
 }
 
+/* A worker's result: the record, then its archive's member lines. A part
+ * that cannot be added fails the whole result (failed), which the parent
+ * turns into an error record: nothing is dropped silently. */
 typedef struct {
     char *ptr;
     size_t len;
+    int failed;
+    int fault; /* tests: allocation fails (DOCCLASS_FAULT=record-oom) */
 } outbuf;
+
+#define JOB_NO_RECORD 1 /* worker status: the record could not be made */
 
 static void out_add(outbuf *o, const char *s)
 {
     size_t n = strlen(s);
-    char *t = realloc(o->ptr, o->len + n + 2);
-    if (!t)
+    char *t = o->failed || o->fault ? NULL : realloc(o->ptr, o->len + n + 2);
+    if (!t) {
+        o->failed = 1;
         return;
+    }
     o->ptr = t;
     memcpy(o->ptr + o->len, s, n);
     o->len += n;
@@ -693,7 +702,8 @@ static void scan_bytes(const scan_args *a,
                                    a->count_chars ? DC_SCAN_COUNT_CHARS : 0);
 
     if (err < 0) {
-        (void)dc_scan_error_json(&rec, meta, err, dc_error_last()->message);
+        if (dc_scan_error_json(&rec, meta, err, dc_error_last()->message) < 0)
+            o->failed = 1;
         goto done;
     }
     /* a plain ZIP archive on disk: its members are scanned as jobs of their own */
@@ -703,7 +713,8 @@ static void scan_bytes(const scan_args *a,
         if (dc_detect(&det, data, len) >= 0 && strcmp(det.kind, "zip") == 0)
             meta->archive_members = (long long)dc_archive_count(arc);
     }
-    (void)dc_scan_record_json(&rec, doc, meta, a->opts.dpi);
+    if (dc_scan_record_json(&rec, doc, meta, a->opts.dpi) < 0)
+        o->failed = 1;
 done:
     if (rec)
         out_add(o, rec);
@@ -749,7 +760,8 @@ static void scan_member(const scan_args *a, const char *archive, const char *mem
                                 : dc_archive_read(arc, idx, &data, &len, SCAN_MAX_FILE);
     }
     if (err < 0) {
-        (void)dc_scan_error_json(&rec, &meta, err, dc_error_last()->message);
+        if (dc_scan_error_json(&rec, &meta, err, dc_error_last()->message) < 0)
+            o->failed = 1;
         if (rec)
             out_add(o, rec);
         dc_free(rec);
@@ -764,7 +776,7 @@ static void scan_member(const scan_args *a, const char *archive, const char *mem
 static int job_fn(void *payload, const char *job, char **out, size_t *len)
 {
     const scan_args *a = payload;
-    outbuf o = {NULL, 0};
+    outbuf o = {NULL, 0, 0, cli_fault_is("record-oom", job + 2)};
 
     cli_fault_hook(job + 2);
     if (job[0] == 'F') {
@@ -781,9 +793,10 @@ static int job_fn(void *payload, const char *job, char **out, size_t *len)
         }
         if (err) {
             char *rec = NULL;
-            (void)dc_scan_error_json(&rec, &meta, err,
-                                     err == DC_ELIMIT ? "file larger than 1 GB: not read"
-                                                      : dc_strerror(err));
+            if (dc_scan_error_json(&rec, &meta, err,
+                                   err == DC_ELIMIT ? "file larger than 1 GB: not read"
+                                                    : dc_strerror(err)) < 0)
+                o.failed = 1;
             if (rec)
                 out_add(&o, rec);
             dc_free(rec);
@@ -800,6 +813,12 @@ static int job_fn(void *payload, const char *job, char **out, size_t *len)
             archive[alen] = '\0';
             scan_member(a, archive, tab + 1, &o);
         }
+    }
+    if (o.failed) {
+        free(o.ptr);
+        *out = NULL;
+        *len = 0;
+        return JOB_NO_RECORD;
     }
     *out = o.ptr;
     *len = o.len;
@@ -878,12 +897,15 @@ on_result(void *ctx, size_t job, int status, const char *data, size_t len, const
                        name ? name + 1 : "");
         path = display;
     }
-    if (status < 0) {
+    if (status < 0 || status == JOB_NO_RECORD) {
         struct stat sb;
         int known = j[0] == 'F' && stat(path, &sb) == 0;
+        int code = status < 0 ? status : DC_ENOMEM;
+        if (status == JOB_NO_RECORD)
+            msg = "the worker ran out of memory making the record";
         cli_warn("scan: %s: %s", path, msg);
         error_record(st, path, known ? (long long)sb.st_size : -1,
-                     known ? (long long)sb.st_mtime : -1, status, msg);
+                     known ? (long long)sb.st_mtime : -1, code, msg);
     } else if (len) {
         const char *nl = memchr(data, '\n', len);
         size_t rlen = nl ? (size_t)(nl - data) : len;

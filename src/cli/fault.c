@@ -3,7 +3,8 @@
  * the installed command: make a worker misbehave the way a library could,
  * so the isolation (timeouts, memory cap, crash records) can be tested.
  * DOCCLASS_FAULT=hang|crash|memory applies to the files whose name contains
- * DOCCLASS_FAULT_MATCH (default: every file).
+ * DOCCLASS_FAULT_MATCH (default: every file); DOCCLASS_FAULT=record-oom
+ * makes scan's worker fail to allocate the record (cli_fault_is).
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -11,6 +12,14 @@
 #include <unistd.h>
 
 #include "cli.h"
+
+int cli_fault_is(const char *what, const char *path)
+{
+    const char *f = getenv("DOCCLASS_FAULT");
+    const char *m = getenv("DOCCLASS_FAULT_MATCH");
+
+    return f && strcmp(f, what) == 0 && (!m || strstr(path, m));
+}
 
 void cli_fault_hook(const char *path)
 {

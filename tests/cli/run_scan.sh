@@ -77,6 +77,18 @@ assert len(c)==3 and all(r['error']['code']=='CRASH' for r in c), c
 assert [r for r in rs if r['path']=='./mixed.pdf'][0]['pages']==3
 " && ok || bad "crash records"
 
+# a worker that cannot allocate a file's record: an OUT_OF_MEMORY error
+# record for that file (the file was missing from the output before)
+DOCCLASS_FAULT=record-oom DOCCLASS_FAULT_MATCH=mixed "$FAULTY" scan --progress never -o "$T/oom.jsonl" . 2>"$T/oom.err"
+python3 -c "
+import json
+rs=[json.loads(l) for l in open('$T/oom.jsonl')]
+m=[r for r in rs if r['path']=='./mixed.pdf']
+assert len(m)==1 and m[0]['error']['code']=='OUT_OF_MEMORY', m
+assert len(rs)==$(wc -l <"$T/report.jsonl"), len(rs)
+assert [r for r in rs if r['path']=='./digital.pdf'][0]['pages']==1
+" && grep -q "mixed.pdf: the worker ran out of memory making the record" "$T/oom.err" && ok || bad "record-oom record"
+
 # 4. SIGKILL mid-scan (once the first records are written), then --resume:
 # every file exactly once
 N=600
