@@ -342,12 +342,11 @@ static int produce(const extract_args *a, const char *path, dc_buf_t *rec)
             rc = CLI_EXIT_ERROR;
         goto done;
     }
-    if (dc_document_page_count(doc) == 0 && dc_document_format(doc) != DC_FORMAT_UNSUPPORTED)
+    /* an unsupported format never gets here: extraction refuses it (exit 5) */
+    if (dc_document_page_count(doc) == 0)
         cli_warn("%s: no pages", path);
     if (!dc_document_accepted(doc))
         rc = CLI_EXIT_REFUSED;
-    if (dc_document_format(doc) == DC_FORMAT_UNSUPPORTED)
-        rc = CLI_EXIT_DOCUMENT;
     if (a->text) {
         if (text_of(rec, doc) < 0)
             rc = cli_error(CLI_EXIT_ERROR, "extract", "%s: out of memory", path);

@@ -115,6 +115,10 @@ if run many-array 4 -- extract "$T/hello.txt" "$T/nope.txt" "$T/big.txt"; then
     json_ok && stderr_lines 1 && py "len(j)==3 and j[1]['error']['code']=='NOT_FOUND' and j[0]['pages'][0]['text']=='Hello, world.\n' and j[2]['admission']['accepted']==False" && ok || bad "array with error record"
 fi
 if run many-jsonl 4 -- extract --jsonl "$T/hello.txt" "$T/nope.txt"; then jsonl_ok 2 && ok || bad "JSON Lines"; fi
+# an unsupported file among others: its error record, exit 5, one line on stderr
+if run many-unsupported 5 -- extract --jsonl "$T/pic.gif" "$T/hello.txt"; then
+    jsonl_ok 2 && stdout_has '"code":"UNSUPPORTED"' && stderr_lines 1 && ok || bad "unsupported record"
+fi
 if run cli-override 0 -- extract --read-mode FORCE_DOCUMENT_READ_ACTION "$T/hello.txt"; then
     json_ok && py "j['config']['effective']['DocumentReadMode']=='FORCE_DOCUMENT_READ_ACTION'" && ok || bad "override"
 fi
