@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "json_out.h"
 #include "send_int.h"
 
 #define MAX_PAGES 100000
@@ -591,7 +592,8 @@ int dc_classification_render(char **out, const dc_classification *c, unsigned fl
         return *out ? DC_OK : dc_error_oom();
     }
     if (!(flags & DC_RENDER_TABLE)) {
-        *out = json_dumps(c->root, JSON_PRESERVE_ORDER |
+        *out =
+            dc_json_dumps(c->root, JSON_PRESERVE_ORDER |
                                        ((flags & DC_JSON_COMPACT) ? JSON_COMPACT : JSON_INDENT(2)));
         return *out ? DC_OK : dc_error_oom();
     }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_out.h"
 #include "words.h"
 
 #define SIDE_FILE_MAX  ((size_t)256 << 20)
@@ -569,8 +570,8 @@ int dc_diff_to_json(char **out, const dc_diff *d, double max_cer, unsigned flags
     json_decref(worst);
     if (!root)
         return dc_error_oom();
-    *out = json_dumps(root, JSON_PRESERVE_ORDER |
-                                ((flags & DC_JSON_COMPACT) ? JSON_COMPACT : JSON_INDENT(2)));
+    *out = dc_json_dumps(root, JSON_PRESERVE_ORDER |
+                                   ((flags & DC_JSON_COMPACT) ? JSON_COMPACT : JSON_INDENT(2)));
     json_decref(root);
     return *out ? DC_OK : dc_error_oom();
 }

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "internal.h"
+#include "json_out.h"
 
 #define CONFIG_MAX_BYTES 65536 /* 64 KiB; a real DocumentReaderConfig is under 200 bytes */
 #define SHOW_MAX         64    /* bytes of a bad value quoted in a message */
@@ -278,7 +279,7 @@ static const char *ellipsis(const char *s)
  * SHOW_MAX bytes. */
 static void show(char out[SHOW_MAX + 8], const json_t *v)
 {
-    char *s = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+    char *s = v ? dc_json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
     int n;
 
     if (!s) {

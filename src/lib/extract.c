@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_out.h"
 #include "ocr.h"
 
 static int init_doc(dc_document **out,
@@ -191,7 +192,7 @@ int dc_detection_to_json(char **out, const char *path, size_t bytes, const dc_de
                                             : "DetectDocumentText")) < 0)
         err = dc_error_oom();
     if (err >= 0) {
-        *out = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        *out = dc_json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
         if (!*out)
             err = dc_error_oom();
     }

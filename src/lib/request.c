@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "json_out.h"
 #include "send_int.h"
 
 /* ---------------------------------------------------------------- ARN */
@@ -191,7 +192,7 @@ static int finish(dc_request **out, json_t *obj, int bytes, dc_format format, si
 
     if (!r)
         return dc_error_oom();
-    r->body = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    r->body = dc_json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
     if (!r->body) {
         free(r);
         return dc_error_oom();

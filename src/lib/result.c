@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_out.h"
 #include "doc.h"
 
 /* json_object_set_new on a fresh object only fails on OOM; collect that. */
@@ -240,7 +241,7 @@ static int dump(char **out, json_t *j, unsigned flags)
     size_t jf = JSON_ENSURE_ASCII * 0 | JSON_PRESERVE_ORDER;
 
     jf |= (flags & DC_JSON_COMPACT) ? JSON_COMPACT : JSON_INDENT(2);
-    *out = json_dumps(j, jf);
+    *out = dc_json_dumps(j, jf);
     if (!*out)
         return dc_error_oom();
     return DC_OK;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_out.h"
 #include "ocr.h"
 
 /* The routing class of a page: pdf.c's class, else one per format. */
@@ -136,7 +137,7 @@ static json_t *meta_json(const dc_scan_meta *meta)
 
 static int dump(char **out, json_t *rec)
 {
-    *out = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    *out = dc_json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(rec);
     return *out ? DC_OK : dc_error_oom();
 }
@@ -408,7 +409,7 @@ int dc_scan_summary_json(char **out,
             return err;
         }
     }
-    *out = json_dumps(sum, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    *out = dc_json_dumps(sum, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(sum);
     return *out ? DC_OK : dc_error_oom();
 }

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "json_out.h"
 #include "send_int.h"
 #include "sigv4.h"
 
@@ -597,8 +598,8 @@ int dc_response_to_json(char **out, const dc_response *r, unsigned flags)
 
     *out = NULL;
     if (o)
-        *out = json_dumps(o, JSON_PRESERVE_ORDER |
-                                 ((flags & DC_JSON_COMPACT) ? JSON_COMPACT : JSON_INDENT(2)));
+        *out = dc_json_dumps(o, JSON_PRESERVE_ORDER |
+                                    ((flags & DC_JSON_COMPACT) ? JSON_COMPACT : JSON_INDENT(2)));
     json_decref(o);
     return *out ? DC_OK : dc_error_oom();
 }

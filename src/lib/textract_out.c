@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_out.h"
 #include "words.h"
 
 /* How far ahead of the cursor a word of the text looks for its box. */
@@ -573,8 +574,8 @@ int dc_document_to_textract_json(char **out,
     for (i = 0; i < doc->npages && err >= 0; i++)
         err = page_block(blocks, i + 1, &doc->pages[i], words ? &words[i] : &none);
     if (err >= 0) {
-        *out = json_dumps(root, JSON_PRESERVE_ORDER |
-                                    ((flags & DC_JSON_COMPACT) ? JSON_COMPACT : JSON_INDENT(2)));
+        *out = dc_json_dumps(root, JSON_PRESERVE_ORDER |
+                                       ((flags & DC_JSON_COMPACT) ? JSON_COMPACT : JSON_INDENT(2)));
         if (!*out)
             err = dc_error_oom();
     }
