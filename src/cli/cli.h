@@ -88,6 +88,32 @@ enum {
 int cli_parse_shared(
     const char *cmd, int c, dc_extract_options *o, double *timeout, size_t *max_memory);
 
+/* ------------------------------------------------------------ cli_io.c */
+
+/* The command's growable buffer: always NUL-terminated once written. */
+typedef struct {
+    char *ptr;
+    size_t len, cap;
+} cli_buf;
+
+#define CLI_BUF_INIT \
+    {                \
+        NULL, 0, 0   \
+    }
+
+/* Append; -1 when out of memory. */
+int cli_buf_add(cli_buf *b, const void *data, size_t n);
+int cli_buf_adds(cli_buf *b, const char *s);
+void cli_buf_dispose(cli_buf *b);
+
+/*
+ * Read a whole file, at most max bytes: "-" is standard input, and pipes
+ * and devices are read too (--config <(...)). Returns 0, or DC_ENOTFOUND,
+ * DC_EIO (errno says why), DC_ELIMIT (over max), DC_ENOMEM; *out is
+ * NUL-terminated (free()).
+ */
+int cli_read_file(const char *path, size_t max, char **out, size_t *len);
+
 #ifdef DOCCLASS_FAULT_HOOKS
 /* Test-only (tests/docclass_faulty): misbehave on request, see fault.c. */
 void cli_fault_hook(const char *path);

@@ -196,43 +196,19 @@ static int parse_args(diff_args *a, int argc, char **argv)
     return -1;
 }
 
-/* Read FILE whole (the CLI uses only the public API). */
+/* Read FILE whole ("-": standard input); -1 to go on, else the exit code. */
 static int slurp(const char *path, char **out, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
+    int err = cli_read_file(path, FILE_MAX, out, len);
 
-    *out = NULL;
-    if (!f)
-        return cli_error(CLI_EXIT_INPUT, "diff", "%s: %s", path, strerror(errno));
-    for (;;) {
-        size_t got;
-        if (n == cap) {
-            char *p;
-            cap = cap ? cap * 2 : 65536;
-            p = cap <= FILE_MAX + 1 ? realloc(buf, cap) : NULL;
-            if (!p) {
-                free(buf);
-                (void)fclose(f);
-                return cli_error(CLI_EXIT_DOCUMENT, "diff", "%s: too large", path);
-            }
-            buf = p;
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        free(buf);
-        (void)fclose(f);
-        return cli_error(CLI_EXIT_INPUT, "diff", "%s: cannot read", path);
-    }
-    (void)fclose(f);
-    *out = buf;
-    *len = n;
-    return -1;
+    if (err == 0)
+        return -1;
+    if (err == DC_ELIMIT)
+        return cli_error(CLI_EXIT_DOCUMENT, "diff", "%s: too large", path);
+    if (err == DC_ENOMEM)
+        return cli_error(CLI_EXIT_ERROR, "diff", "%s: out of memory", path);
+    return cli_error(CLI_EXIT_INPUT, "diff", "%s: %s", path,
+                     err == DC_ENOTFOUND ? "no such file" : strerror(errno));
 }
 
 static int is_mode(const char *s)

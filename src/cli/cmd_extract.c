@@ -2,6 +2,7 @@
  * docclass extract: the text Amazon Comprehend would classify, with the
  * per-page metadata it would report.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,31 +10,6 @@
 #include <unistd.h>
 
 #include "supervise.h"
-
-/* A growable byte buffer for records (the CLI uses only the public API). */
-typedef struct {
-    char *ptr;
-    size_t len, cap;
-} dc_buf_t;
-
-static int buf_add(dc_buf_t *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        char *p;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        p = realloc(b->ptr, cap);
-        if (!p)
-            return -1;
-        b->ptr = p;
-        b->cap = cap;
-    }
-    memcpy(b->ptr + b->len, s, n);
-    b->len += n;
-    b->ptr[b->len] = '\0';
-    return 0;
-}
 
 typedef struct {
     dc_extract_options opts;
@@ -73,10 +49,12 @@ static void print_help(void)
         "usage: docclass extract [OPTIONS] FILE...\n\n"
         "Extract each FILE the way Amazon Comprehend's ClassifyDocument would and print\n"
         "the result: DocumentMetadata, DocumentType, Errors, Warnings and the text of\n"
-        "every page, with the extractor used for it and why.\n\n"
+        "every page, with the extractor used for it and why. A FILE of - is standard\n"
+        "input.\n\n"
         "Options:\n"
         "  -c, --config FILE        DocumentReaderConfig JSON (as the AWS CLI's\n"
-        "                           --document-reader-config file://FILE)\n"
+        "                           --document-reader-config file://FILE); a pipe\n"
+        "                           works too: --config <(...), /dev/stdin\n"
         "      --read-mode MODE     SERVICE_DEFAULT | FORCE_DOCUMENT_READ_ACTION\n"
         "      --read-action ACT    TEXTRACT_DETECT_DOCUMENT_TEXT | TEXTRACT_ANALYZE_DOCUMENT\n"
         "      --feature-types L    comma-separated TABLES,FORMS\n"
@@ -308,7 +286,7 @@ static int parse_args(extract_args *a, int argc, char **argv)
 }
 
 /* Text output: page texts separated by form feeds, a newline after each file. */
-static int text_of(dc_buf_t *b, const dc_document *doc)
+static int text_of(cli_buf *b, const dc_document *doc)
 {
     size_t n = dc_document_page_count(doc);
     size_t i;
@@ -316,29 +294,46 @@ static int text_of(dc_buf_t *b, const dc_document *doc)
     for (i = 0; i < n; i++) {
         size_t len;
         const char *t = dc_document_page_text(doc, i, &len);
-        if ((i && buf_add(b, "\f", 1) < 0) || buf_add(b, t, len) < 0)
+        if ((i && cli_buf_add(b, "\f", 1) < 0) || cli_buf_add(b, t, len) < 0)
             return -1;
     }
-    return buf_add(b, "\n", 1);
+    return cli_buf_add(b, "\n", 1);
 }
 
 /*
  * Extract one file and render its record (JSON object or text) into *rec.
  * Returns the file's exit code; *rec may stay empty (error with no record).
  */
-static int produce(const extract_args *a, const char *path, dc_buf_t *rec)
+static int produce(const extract_args *a, const char *path, cli_buf *rec)
 {
     dc_document *doc = NULL;
     char *json = NULL;
     unsigned flags = a->jsonl ? DC_JSON_COMPACT : 0;
     int rc = CLI_EXIT_OK;
-    int err = dc_document_extract_file(&doc, path, &a->opts);
+    char *data = NULL; /* standard input's bytes ("-") */
+    size_t len = 0;
+    char why[128] = "";
+    const char *msg;
+    int err;
 
+    if (strcmp(path, "-") == 0) {
+        err = cli_read_file(path, a->opts.max_input_bytes, &data, &len);
+        if (err == DC_ELIMIT)
+            (void)snprintf(why, sizeof(why), "standard input is over the %zu-byte input limit",
+                           a->opts.max_input_bytes);
+        else if (err < 0)
+            (void)snprintf(why, sizeof(why), "standard input: %s",
+                           err == DC_ENOMEM ? "out of memory" : strerror(errno));
+        else
+            err = dc_document_extract_mem(&doc, data, len, "-", &a->opts);
+    } else {
+        err = dc_document_extract_file(&doc, path, &a->opts);
+    }
     if (err < 0) {
-        rc = cli_error(cli_exit_code(err), "extract", "%s: %s", path, dc_error_last()->message);
-        if (a->many && !a->text &&
-            dc_error_record_to_json(&json, path, err, dc_error_last()->message, flags) >= 0 &&
-            buf_add(rec, json, strlen(json)) < 0)
+        msg = why[0] ? why : dc_error_last()->message;
+        rc = cli_error(cli_exit_code(err), "extract", "%s: %s", path, msg);
+        if (a->many && !a->text && dc_error_record_to_json(&json, path, err, msg, flags) >= 0 &&
+            cli_buf_add(rec, json, strlen(json)) < 0)
             rc = CLI_EXIT_ERROR;
         goto done;
     }
@@ -351,14 +346,16 @@ static int produce(const extract_args *a, const char *path, dc_buf_t *rec)
         if (text_of(rec, doc) < 0)
             rc = cli_error(CLI_EXIT_ERROR, "extract", "%s: out of memory", path);
     } else if (a->textract) {
-        if (dc_document_to_textract_json(&json, doc, NULL, 0, a->opts.password, flags) < 0 ||
-            buf_add(rec, json, strlen(json)) < 0)
+        if (dc_document_to_textract_json(&json, doc, data, len, a->opts.password, flags) < 0 ||
+            cli_buf_add(rec, json, strlen(json)) < 0)
             rc = cli_error(cli_exit_code(dc_error_last()->code), "extract", "%s: %s", path,
                            dc_error_last()->message);
-    } else if (dc_document_to_json(&json, doc, flags) < 0 || buf_add(rec, json, strlen(json)) < 0) {
+    } else if (dc_document_to_json(&json, doc, flags) < 0 ||
+               cli_buf_add(rec, json, strlen(json)) < 0) {
         rc = cli_error(CLI_EXIT_ERROR, "extract", "%s: %s", path, dc_error_last()->message);
     }
 done:
+    free(data);
     dc_free(json);
     dc_document_free(doc);
     return rc;
@@ -373,7 +370,7 @@ typedef struct {
 static int work_fn(void *payload, int fd)
 {
     work *w = payload;
-    dc_buf_t rec = {NULL, 0, 0};
+    cli_buf rec = CLI_BUF_INIT;
     int rc;
 
     cli_fault_hook(w->path);
@@ -409,7 +406,7 @@ static int emit_record(const extract_args *a, sink *s, const char *rec, size_t l
  * exit code, or -1 when the output cannot be written. */
 static int extract_one(const extract_args *a, sink *s, const char *path)
 {
-    dc_buf_t rec = {NULL, 0, 0};
+    cli_buf rec = CLI_BUF_INIT;
     char msg[256];
     int rc;
 
@@ -423,7 +420,7 @@ static int extract_one(const extract_args *a, sink *s, const char *path)
             if (a->many && !a->text &&
                 dc_error_record_to_json(&json, path, code, msg, a->jsonl ? DC_JSON_COMPACT : 0) >=
                     0)
-                (void)buf_add(&rec, json, strlen(json));
+                (void)cli_buf_add(&rec, json, strlen(json));
             dc_free(json);
         }
     } else {

@@ -602,70 +602,17 @@ static int walk(scan_state *st, const char *path, dir_id *stack, int depth)
 
 /* ------------------------------------------------------------ the worker */
 
-/* Read a whole regular file, at most max bytes. Returns 0 or a dc code. */
+/* Read a whole file, at most max bytes. Returns 0 or a dc code. */
 static int slurp(const char *path, char **out, size_t *len, size_t max)
 {
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    int err = 0;
-
-    *out = NULL;
-    if (fd < 0)
-        return errno == ENOENT ? DC_ENOTFOUND : DC_EIO;
-    for (;;) {
-        ssize_t r;
-        if (n == cap) {
-            char *t;
-            cap = cap ? cap * 2 : 1 << 16;
-            if (cap > max + 1)
-                cap = max + 1;
-            if (n == cap) {
-                err = DC_ELIMIT;
-                break;
-            }
-            t = realloc(buf, cap);
-            if (!t) {
-                err = DC_ENOMEM;
-                break;
-            }
-            buf = t;
-        }
-        r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            err = DC_EIO;
-            break;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    if (!err) {
-        char *t = realloc(buf, n + 1); /* always NUL-terminated */
-        if (!t)
-            err = DC_ENOMEM;
-        else
-            buf = t;
-    }
-    if (err) {
-        free(buf);
-        return err;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
+    return cli_read_file(path, max, out, len);
 }
 
 /* A worker's result: the record, then its archive's member lines. A part
  * that cannot be added fails the whole result (failed), which the parent
  * turns into an error record: nothing is dropped silently. */
 typedef struct {
-    char *ptr;
-    size_t len;
+    cli_buf b;
     int failed;
     int fault; /* tests: allocation fails (DOCCLASS_FAULT=record-oom) */
 } outbuf;
@@ -674,16 +621,8 @@ typedef struct {
 
 static void out_add(outbuf *o, const char *s)
 {
-    size_t n = strlen(s);
-    char *t = o->failed || o->fault ? NULL : realloc(o->ptr, o->len + n + 2);
-    if (!t) {
+    if (o->failed || o->fault || cli_buf_adds(&o->b, s) < 0)
         o->failed = 1;
-        return;
-    }
-    o->ptr = t;
-    memcpy(o->ptr + o->len, s, n);
-    o->len += n;
-    o->ptr[o->len] = '\0';
 }
 
 /* Record of one document's bytes (a file or an archive member). */
@@ -776,7 +715,7 @@ static void scan_member(const scan_args *a, const char *archive, const char *mem
 static int job_fn(void *payload, const char *job, char **out, size_t *len)
 {
     const scan_args *a = payload;
-    outbuf o = {NULL, 0, 0, cli_fault_is("record-oom", job + 2)};
+    outbuf o = {CLI_BUF_INIT, 0, cli_fault_is("record-oom", job + 2)};
 
     cli_fault_hook(job + 2);
     if (job[0] == 'F') {
@@ -815,13 +754,13 @@ static int job_fn(void *payload, const char *job, char **out, size_t *len)
         }
     }
     if (o.failed) {
-        free(o.ptr);
+        cli_buf_dispose(&o.b);
         *out = NULL;
         *len = 0;
         return JOB_NO_RECORD;
     }
-    *out = o.ptr;
-    *len = o.len;
+    *out = o.b.ptr;
+    *len = o.b.len;
     return 0;
 }
 

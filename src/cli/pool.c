@@ -32,8 +32,7 @@ typedef struct {
     double start;
     size_t peak;
     size_t done;
-    char *buf; /* incoming frame bytes */
-    size_t len, cap;
+    cli_buf in; /* incoming frame bytes */
 } worker;
 
 struct cli_pool {
@@ -141,7 +140,7 @@ static int spawn(cli_pool *p, int i)
     w->from_w = results[0];
     (void)fcntl(w->from_w, F_SETFL, O_NONBLOCK);
     w->busy = 0;
-    w->len = 0;
+    w->in.len = 0;
     w->done = 0;
     w->peak = 0;
     return 0;
@@ -159,7 +158,7 @@ static int reap(worker *w, int kill_it)
         ;
     w->pid = -1;
     w->busy = 0;
-    w->len = 0;
+    w->in.len = 0;
     return status;
 }
 
@@ -266,25 +265,12 @@ static int pull(worker *w)
         r = 0;
     else if (r <= 0)
         return -1;
-    if (w->len + (size_t)r + 1 > w->cap) {
-        size_t cap = w->cap ? w->cap : 65536;
-        char *b;
-        while (cap < w->len + (size_t)r + 1)
-            cap *= 2;
-        if (cap > RESULT_MAX + 16)
-            return -1;
-        b = realloc(w->buf, cap);
-        if (!b)
-            return -1;
-        w->buf = b;
-        w->cap = cap;
-    }
-    memcpy(w->buf + w->len, chunk, (size_t)r);
-    w->len += (size_t)r;
-    if (w->len < 8)
+    if (w->in.len + (size_t)r > RESULT_MAX + 8 || cli_buf_add(&w->in, chunk, (size_t)r) < 0)
+        return -1;
+    if (w->in.len < 8)
         return 0;
-    memcpy(&need, w->buf + 4, sizeof(need));
-    return w->len >= 8 + (size_t)need;
+    memcpy(&need, w->in.ptr + 4, sizeof(need));
+    return w->in.len >= 8 + (size_t)need;
 }
 
 /* One worker's turn in the loop: collect, check limits, report. */
@@ -304,13 +290,13 @@ static int tend(cli_pool *p, int i, short revents, cli_result_fn on_result, void
         int32_t status;
         uint32_t len;
         int rc;
-        memcpy(&status, w->buf, 4);
-        memcpy(&len, w->buf + 4, 4);
+        memcpy(&status, w->in.ptr, 4);
+        memcpy(&len, w->in.ptr + 4, 4);
         w->busy = 0;
         w->done++;
-        w->buf[8 + len] = '\0';
-        rc = on_result(ctx, w->job, status, w->buf + 8, len, "");
-        w->len = 0;
+        w->in.ptr[8 + len] = '\0';
+        rc = on_result(ctx, w->job, status, w->in.ptr + 8, len, "");
+        w->in.len = 0;
         if (w->done >= RECYCLE_JOBS ||
             (p->lim.max_memory && cli_rss_of(w->pid) > p->lim.max_memory / 2))
             (void)reap(w, 1);
@@ -378,7 +364,7 @@ void cli_pool_free(cli_pool *p)
     for (i = 0; i < p->n; i++) {
         if (p->w[i].pid > 0)
             (void)reap(&p->w[i], p->w[i].busy);
-        free(p->w[i].buf);
+        cli_buf_dispose(&p->w[i].in);
     }
     for (j = 0; j < p->njobs; j++)
         free(p->jobs[j]);

@@ -78,8 +78,8 @@ static void child_main(const cli_limits *lim, cli_work_fn fn, void *payload, int
 }
 
 typedef struct {
-    char *data;
-    size_t len, cap, max;
+    cli_buf b;
+    size_t max;
     int err; /* errno of a failed read or poll */
 } collect;
 
@@ -100,22 +100,10 @@ static int drain(int fd, collect *c)
     }
     if (n == 0)
         return 0;
-    if (c->len + (size_t)n > c->max)
+    if (c->b.len + (size_t)n > c->max)
         return DC_ELIMIT;
-    if (c->len + (size_t)n + 1 > c->cap) {
-        size_t ncap = c->cap ? c->cap : 65536;
-        char *p;
-        while (ncap < c->len + (size_t)n + 1)
-            ncap *= 2;
-        p = realloc(c->data, ncap);
-        if (!p)
-            return DC_ENOMEM;
-        c->data = p;
-        c->cap = ncap;
-    }
-    memcpy(c->data + c->len, chunk, (size_t)n);
-    c->len += (size_t)n;
-    c->data[c->len] = '\0';
+    if (cli_buf_add(&c->b, chunk, (size_t)n) < 0)
+        return DC_ENOMEM;
     return 1;
 }
 
@@ -171,7 +159,7 @@ static int verdict(int status,
     }
     if (limit_hit == DC_ENOMEM) {
         (void)snprintf(msg, msgsz, "out of memory collecting the worker's result (%zu MB so far)",
-                       c->len >> 20);
+                       c->b.len >> 20);
         return DC_ENOMEM;
     }
     if (limit_hit == DC_EIO) {
@@ -204,7 +192,7 @@ int cli_supervise(const cli_limits *lim,
                   char *msg,
                   size_t msgsz)
 {
-    collect c = {NULL, 0, 0, CLI_RESULT_MAX, 0};
+    collect c = {CLI_BUF_INIT, CLI_RESULT_MAX, 0};
     int fds[2] = {-1, -1};
     int status = 0;
     int hit;
@@ -240,10 +228,10 @@ int cli_supervise(const cli_limits *lim,
         ;
     rc = verdict(status, hit, lim, &c, peak, msg, msgsz);
     if (rc < 0) {
-        free(c.data);
+        cli_buf_dispose(&c.b);
         return rc;
     }
-    *out = c.data;
-    *len_out = c.len;
+    *out = c.b.ptr;
+    *len_out = c.b.len;
     return rc;
 }

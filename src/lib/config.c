@@ -566,7 +566,7 @@ int dc_config_load_file(dc_reader_config *out, const char *path)
 {
     char *data = NULL;
     size_t len = 0;
-    int err = dc_read_file(&data, &len, path, CONFIG_MAX_BYTES);
+    int err = dc_read_file_stream(&data, &len, path, CONFIG_MAX_BYTES);
 
     if (err == DC_ELIMIT)
         err = dc_error_prefix(DC_ECONFIG, "%s", path);

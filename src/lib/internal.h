@@ -90,5 +90,8 @@ void dc_cleanse(void *p, size_t n);
 /* Read a whole file (regular files only) up to max bytes.
  * DC_ENOTFOUND, DC_EIO (directory, special file, read error), DC_ELIMIT. */
 int dc_read_file(char **out, size_t *len_out, const char *path, size_t max);
+/* dc_read_file that also reads a pipe or a character device to its end
+ * (a config given as <(...) or /dev/stdin). */
+int dc_read_file_stream(char **out, size_t *len_out, const char *path, size_t max);
 
 #endif

@@ -32,7 +32,7 @@ char *dc_strndup(const char *s, size_t n)
     return p;
 }
 
-int dc_read_file(char **out, size_t *len_out, const char *path, size_t max)
+static int read_path(char **out, size_t *len_out, const char *path, size_t max, int streams)
 {
     struct stat st;
     dc_buf b = DC_BUF_INIT;
@@ -56,9 +56,16 @@ int dc_read_file(char **out, size_t *len_out, const char *path, size_t max)
         err = dc_error_set(DC_EIO, "is a directory");
         goto done;
     }
-    if (!S_ISREG(st.st_mode)) {
+    if (!S_ISREG(st.st_mode) && !(streams && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)))) {
         err = dc_error_set(DC_EIO, "not a regular file");
         goto done;
+    }
+    if (!S_ISREG(st.st_mode)) { /* a pipe: wait for its writer */
+        int fl = fcntl(fd, F_GETFL);
+        if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+            err = dc_error_set(DC_EIO, "%s", strerror(errno));
+            goto done;
+        }
     }
     if ((uint64_t)st.st_size > max) {
         err = dc_error_set(DC_ELIMIT, "file is %lld bytes, over the %zu-byte input limit",
@@ -77,6 +84,8 @@ int dc_read_file(char **out, size_t *len_out, const char *path, size_t max)
         if (n == 0)
             break;
         err = dc_buf_put(&b, chunk, (size_t)n);
+        if (err == DC_ELIMIT)
+            err = dc_error_set(DC_ELIMIT, "over the %zu-byte input limit", max);
         if (err < 0)
             goto done;
     }
@@ -88,4 +97,14 @@ done:
     if (fd >= 0)
         close(fd);
     return err;
+}
+
+int dc_read_file(char **out, size_t *len_out, const char *path, size_t max)
+{
+    return read_path(out, len_out, path, max, 0);
+}
+
+int dc_read_file_stream(char **out, size_t *len_out, const char *path, size_t max)
+{
+    return read_path(out, len_out, path, max, 1);
 }

@@ -23,6 +23,20 @@ run() {
     fi
     return 0
 }
+# run_in NAME RC INPUT -- ARGS...: run with INPUT on standard input
+run_in() {
+    name=$1 want=$2 input=$3
+    shift 4
+    "$BIN" "$@" >"$T/out" 2>"$T/err" <"$input"
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL $name: exit $got, expected $want"
+        sed 's/^/  stderr: /' "$T/err" | head -5
+        fail=$((fail + 1))
+        return 1
+    fi
+    return 0
+}
 ok() { pass=$((pass + 1)); }
 bad() {
     echo "FAIL $name: $1"
@@ -115,6 +129,27 @@ if run many-array 4 -- extract "$T/hello.txt" "$T/nope.txt" "$T/big.txt"; then
     json_ok && stderr_lines 1 && py "len(j)==3 and j[1]['error']['code']=='NOT_FOUND' and j[0]['pages'][0]['text']=='Hello, world.\n' and j[2]['admission']['accepted']==False" && ok || bad "array with error record"
 fi
 if run many-jsonl 4 -- extract --jsonl "$T/hello.txt" "$T/nope.txt"; then jsonl_ok 2 && ok || bad "JSON Lines"; fi
+# "-" is standard input; a config may be a pipe (<(...), a FIFO, /dev/stdin)
+if run_in stdin-text 0 "$T/hello.txt" -- extract --format text -; then
+    stdout_has "Hello, world." && stderr_lines 0 && ok || bad "text from stdin"
+fi
+if run_in stdin-json 0 "$T/hello.txt" -- extract -; then
+    py "j['input']['path']=='-' and j['pages'][0]['characters']==14" && ok || bad "JSON from stdin"
+fi
+printf '%s' '{"DocumentReadMode":"FORCE_DOCUMENT_READ_ACTION","DocumentReadAction":"TEXTRACT_DETECT_DOCUMENT_TEXT"}' >"$T/force.json"
+if run_in config-stdin 0 "$T/force.json" -- extract --config /dev/stdin "$T/hello.txt"; then
+    py "j['config']['effective']['DocumentReadMode']=='FORCE_DOCUMENT_READ_ACTION'" && ok || bad "config from /dev/stdin"
+fi
+mkfifo "$T/cfg.fifo"
+(cat "$T/force.json" >"$T/cfg.fifo" &)
+if run config-fifo 0 -- extract --config "$T/cfg.fifo" "$T/hello.txt"; then
+    py "j['config']['effective']['DocumentReadMode']=='FORCE_DOCUMENT_READ_ACTION'" && ok || bad "config from a FIFO"
+fi
+head -c 2000000 /dev/zero >"$T/zeros.bin"
+if run_in stdin-cap 5 "$T/zeros.bin" -- extract --max-input-mb 1 -; then
+    stdout_empty && stderr_lines 1 && stderr_has "standard input is over the" && ok || bad "stdin cap"
+fi
+
 # an unsupported file among others: its error record, exit 5, one line on stderr
 if run many-unsupported 5 -- extract --jsonl "$T/pic.gif" "$T/hello.txt"; then
     jsonl_ok 2 && stdout_has '"code":"UNSUPPORTED"' && stderr_lines 1 && ok || bad "unsupported record"
