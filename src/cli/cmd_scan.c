@@ -1007,7 +1007,6 @@ static int run_scan(scan_args *a, int npaths, char **paths)
     rc = open_output(&st);
     if (rc >= 0)
         goto done;
-    rc = CLI_EXIT_OK;
     if (dc_scan_summary_new(&st.sum) < 0 ||
         cli_pool_new(&st.pool, a->jobs ? a->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN), &a->limits,
                      job_fn, a) < 0) {

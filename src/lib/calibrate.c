@@ -45,7 +45,8 @@ static int page_content(dc_buf *b, unsigned seed)
 static const char *const objs[] = {
     "<< /Type /Catalog /Pages 2 0 R >>",
     "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.276 841.89] /Resources << /Font "
+    /* one object in two literals, not a missing comma */
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.276 841.89] /Resources << /Font " /* NOLINT */
     "<< /F1 5 0 R >> >> /Contents 4 0 R >>",
     NULL,
     "<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding /WinAnsiEncoding >>",

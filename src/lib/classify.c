@@ -349,7 +349,7 @@ static int run_page(job *j, size_t i)
     page_ctx pc = {NULL, NULL};
     int err;
 
-    pc.rec = json_pack("{s:I}", "page", (json_int_t)(i + 1));
+    pc.rec = json_pack("{s:I}", "page", (json_int_t)i + 1);
     if (!pc.rec || json_array_append_new(j->c->pages, pc.rec) != 0)
         return dc_error_oom();
     if (j->net_down) {

@@ -359,7 +359,7 @@ int dc_image_extract(dc_document *doc, const void *data, size_t len)
         err = add_header_pages(doc, &s);
         goto done;
     }
-    res = calloc(s.npages, sizeof(*res));
+    res = calloc(s.npages ? s.npages : 1, sizeof(*res));
     if (!res) {
         err = dc_error_oom();
         goto done;

@@ -12,8 +12,8 @@
 
 #include "doc.h"
 
-#define KB 1000u
-#define MB (1000u * 1000u)
+#define KB ((size_t)1000)
+#define MB ((size_t)1000 * 1000)
 
 /* Real-time ClassifyDocument. */
 #define RT_PAGES        1
@@ -36,20 +36,33 @@ typedef struct {
     void *ctx;
 } outlet;
 
+/* The request size limits of every format, real-time and asynchronous.
+ * A file of no supported type is still held to the general 10 MB. */
+static const struct {
+    dc_format format;
+    size_t realtime, async;
+} size_limits[] = {
+    {DC_FORMAT_UNSUPPORTED, RT_BINARY_BYTES, AS_IMG_BYTES},
+    {DC_FORMAT_PDF, RT_BINARY_BYTES, AS_PDF_BYTES},
+    {DC_FORMAT_DOCX, RT_BINARY_BYTES, AS_DOCX_BYTES},
+    {DC_FORMAT_PNG, RT_BINARY_BYTES, AS_IMG_BYTES},
+    {DC_FORMAT_JPEG, RT_BINARY_BYTES, AS_IMG_BYTES},
+    {DC_FORMAT_TIFF, RT_BINARY_BYTES, AS_IMG_BYTES},
+    {DC_FORMAT_TEXT, RT_TEXT_BYTES, AS_TEXT_BYTES},
+    {DC_FORMAT_TEXTRACT_JSON, RT_TEXTRACT, RT_TEXTRACT},
+};
+
+_Static_assert(sizeof(size_limits) / sizeof(size_limits[0]) == DC_FORMAT_TEXTRACT_JSON + 1,
+               "every format has its size limits");
+
 static size_t size_limit(const dc_document *doc, int async)
 {
-    switch (doc->det.format) {
-    case DC_FORMAT_TEXT:
-        return async ? AS_TEXT_BYTES : RT_TEXT_BYTES;
-    case DC_FORMAT_TEXTRACT_JSON:
-        return RT_TEXTRACT;
-    case DC_FORMAT_PDF:
-        return async ? AS_PDF_BYTES : RT_BINARY_BYTES;
-    case DC_FORMAT_DOCX:
-        return async ? AS_DOCX_BYTES : RT_BINARY_BYTES;
-    default:
-        return async ? AS_IMG_BYTES : RT_BINARY_BYTES;
-    }
+    size_t i;
+
+    for (i = 0; i < sizeof(size_limits) / sizeof(size_limits[0]); i++)
+        if (size_limits[i].format == doc->det.format)
+            return async ? size_limits[i].async : size_limits[i].realtime;
+    return RT_BINARY_BYTES; /* not reached: every format is in the table */
 }
 
 static size_t page_limit(const dc_document *doc, int async)

@@ -326,9 +326,9 @@ typedef struct {
     size_t first, step;
     size_t fail_page; /* page that failed; npages: none */
     int err;
+    int started; /* tid runs it; else the calling thread does */
     char msg[512];
     pthread_t tid;
-    int started; /* tid runs it; else the calling thread does */
 } planner;
 
 int dc_pdf__planner_open_fails;

@@ -448,14 +448,13 @@ static int line_blocks(page_ctx *c, size_t from, size_t to)
                            "Geometry", geometry(&lb), "Id", id, "Relationships", "Type", "CHILD",
                            "Ids", ids, "Page", (json_int_t)c->page)
                : NULL;
-        if (!b) {
-            err = dc_error_oom();
-        } else if (json_array_append(c->page_ids, id) < 0) {
+        if (b && json_array_append(c->page_ids, id) < 0) {
             json_decref(b);
-            err = dc_error_oom();
-        } else if (json_array_insert_new(c->blocks, at, b) < 0) {
-            err = dc_error_oom(); /* LINE before its WORDs, as Textract orders them */
+            b = NULL;
         }
+        /* LINE before its WORDs, as Textract orders them */
+        if (!b || json_array_insert_new(c->blocks, at, b) < 0)
+            err = dc_error_oom();
         /* next line starts below this one when its first word has no box */
         c->pen = (pen){0, lb.y1 + 0.005, lb.y1 + 0.005 + fmax(lb.y1 - lb.y0, EST_LINE_H), 0};
     }
