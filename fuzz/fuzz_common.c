@@ -49,7 +49,7 @@ void dc_fuzz_extract(const uint8_t *data, size_t size, int format, int scan)
         return;
     o.lang = "!"; /* not a valid language list: dc_ocr_pages fails before any work */
     o.jobs = 1;
-    o.rotate = 0;
+    o.no_rotate = 1;
     o.docx_parts = DC_DOCX_DEFAULT_PARTS | DC_DOCX_COMMENTS;
     if (scan)
         err = dc_document_scan_mem(&doc, data, size, "fuzz", &o, DC_SCAN_COUNT_CHARS);

@@ -126,8 +126,9 @@ DC_API int dc_diff_to_json(char **out, const dc_diff *d, double max_cer, unsigne
  *  every page that differs follows. @param[out] out free with dc_free() */
 DC_API int dc_diff_to_table(char **out, const dc_diff *d, double max_cer, int words);
 
-/** Report options. */
+/** Report options. Zero is the default in every field. */
 typedef struct {
+    int version;          /**< DC_REPORT_OPTIONS_VERSION */
     const void *data;     /**< the document's bytes for page images, or NULL */
     size_t len;           /**< their length */
     const char *password; /**< PDF password, or NULL */
@@ -136,6 +137,15 @@ typedef struct {
     int max_side;         /**< longest side of page images in pixels (0: 1000) */
     double max_cer;       /**< the threshold shown in the report */
 } dc_report_options;
+
+#define DC_REPORT_OPTIONS_VERSION 1
+#define DC_REPORT_OPTIONS_INIT               \
+    {                                        \
+        .version = DC_REPORT_OPTIONS_VERSION \
+    }
+
+/** Initialise report options (all zeros and the version). */
+DC_API int dc_report_options_init(dc_report_options *opts, int version);
 
 /**
  * Write the HTML report (one self-contained file) and/or the overlay PNGs.

@@ -42,38 +42,57 @@ typedef struct {
                                image that makes a prior OCR layer */
 } dc_routing_thresholds;
 
+/* Zero in a threshold means its default: 10, 0.10, 0.50, 0.05, 0.0002, 0.90. */
 #define DC_ROUTING_THRESHOLDS_INIT         \
     {                                      \
         10, 0.10, 0.50, 0.05, 0.0002, 0.90 \
     }
 
-/** Extraction options. Transparent; start from DC_EXTRACT_OPTIONS_INIT. */
+/**
+ * Extraction options. Transparent. Zero in any field is its default, so
+ * a struct that is all zeros but its version gives the defaults: start
+ * from DC_EXTRACT_OPTIONS_INIT or dc_extract_options_init(). Versions 1
+ * and 2 (rotate and input_hash on at 1) are still accepted.
+ */
 typedef struct {
-    int version;                 /**< DC_EXTRACT_OPTIONS_VERSION */
-    dc_reader_config config;     /**< the DocumentReaderConfig */
-    dc_limits_profile limits;    /**< service limits to report */
-    unsigned docx_parts;         /**< DC_DOCX_* flags */
-    const char *password;        /**< PDF password, or NULL */
-    int dpi;                     /**< OCR render resolution (default 300) */
-    double max_megapixels;       /**< render cap per page (default 100) */
-    double max_image_megapixels; /**< decoded-image cap (default 250) */
-    int jobs;                    /**< OCR pages in parallel (0: number of cores) */
-    const char *lang;            /**< Tesseract languages, default "eng" */
-    double page_timeout;         /**< OCR seconds per page (0: none) */
-    int rotate;                  /**< detect and correct page rotation and skew (default 1) */
-    dc_routing_thresholds routing;
-    size_t max_input_bytes; /**< refuse files larger than this (default 256 MB) */
-    int input_hash;         /**< compute the input's SHA-256 (default 1); 0 leaves
-                                 input.sha256 null, e.g. when only the text is printed */
+    int version;                   /**< DC_EXTRACT_OPTIONS_VERSION */
+    dc_reader_config config;       /**< the DocumentReaderConfig (zero: none given) */
+    dc_limits_profile limits;      /**< service limits to report (0: real-time) */
+    unsigned docx_parts;           /**< DC_DOCX_* flags (0: DC_DOCX_DEFAULT_PARTS) */
+    const char *password;          /**< PDF password, or NULL */
+    int dpi;                       /**< OCR render resolution (0: 300) */
+    double max_megapixels;         /**< render cap per page (0: 100) */
+    double max_image_megapixels;   /**< decoded-image cap (0: 250) */
+    int jobs;                      /**< OCR pages in parallel (0: number of cores) */
+    const char *lang;              /**< Tesseract languages (NULL: "eng") */
+    double page_timeout;           /**< OCR seconds per page (0: none) */
+    int no_rotate;                 /**< 1: do not correct page rotation and skew */
+    dc_routing_thresholds routing; /**< each 0: its default */
+    size_t max_input_bytes;        /**< refuse files larger than this (0: 256 MB) */
+    int no_input_hash;             /**< 1: no SHA-256 of the input (input.sha256 null),
+                                        e.g. when only the text is printed */
 } dc_extract_options;
 
-#define DC_EXTRACT_OPTIONS_VERSION 2
-#define DC_EXTRACT_OPTIONS_INIT                                                \
-    {                                                                          \
-        DC_EXTRACT_OPTIONS_VERSION, DC_READER_CONFIG_INIT, DC_LIMITS_REALTIME, \
-            DC_DOCX_DEFAULT_PARTS, NULL, 300, 100.0, 250.0, 0, "eng", 0.0, 1,  \
-            DC_ROUTING_THRESHOLDS_INIT, (size_t)256 << 20, 1                   \
+#define DC_EXTRACT_OPTIONS_VERSION 3
+#define DC_EXTRACT_OPTIONS_INIT               \
+    {                                         \
+        .version = DC_EXTRACT_OPTIONS_VERSION \
     }
+
+/**
+ * Initialise options to the defaults: all zeros and the version.
+ * @param version DC_EXTRACT_OPTIONS_VERSION as the caller was built with
+ * @return DC_OK, or DC_EINVAL for a version this library does not know
+ */
+DC_API int dc_extract_options_init(dc_extract_options *opts, int version);
+
+/**
+ * The options as the library applies them: the version checked and every
+ * zero replaced by its default (e.g. to show them, or to size a buffer by
+ * max_input_bytes). @p in NULL gives the defaults.
+ * @return DC_OK, or DC_EINVAL for an unknown version
+ */
+DC_API int dc_extract_options_effective(dc_extract_options *out, const dc_extract_options *in);
 
 /** An extracted document. Opaque. */
 typedef struct dc_document dc_document;

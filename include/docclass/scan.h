@@ -39,7 +39,8 @@ typedef struct {
 
 /**
  * The scan record of a document (one JSON Lines record, docs/scan.md).
- * @param dpi render resolution used for the OCR megapixel estimate
+ * @param dpi render resolution used for the OCR megapixel estimate (0: the
+ *            document's, from its extract options: 300 by default)
  * @param[out] out compact JSON, free with dc_free()
  */
 DC_API int

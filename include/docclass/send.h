@@ -116,28 +116,35 @@ DC_API void dc_request_free(dc_request *req);
 
 /* ------------------------------------------------------------ sender */
 
-/** Transport and retry settings. Transparent; start from DC_SEND_OPTIONS_INIT. */
+/**
+ * Transport and retry settings. Transparent; zero in any field is its
+ * default: start from DC_SEND_OPTIONS_INIT or dc_send_options_init().
+ * Version 1 (verify_tls on at 1) is still accepted.
+ */
 typedef struct {
     int version;                 /**< DC_SEND_OPTIONS_VERSION */
     const char *endpoint_arn;    /**< decides the signing region (and the host) */
     const char *endpoint_url;    /**< NULL: resolved (see dc_endpoint_resolve()) */
     const dc_credentials *creds; /**< borrowed; must outlive the sender */
     const char *ca_bundle;       /**< CA file; NULL: AWS_CA_BUNDLE, else the system's */
-    int verify_tls;              /**< 0 turns certificate checks off */
-    double connect_timeout;      /**< seconds (default 10) */
-    double timeout;              /**< seconds per attempt (default 60) */
+    int no_verify_tls;           /**< 1 turns certificate checks off */
+    double connect_timeout;      /**< seconds (0: 10) */
+    double timeout;              /**< seconds per attempt (0: 60) */
     int max_attempts;            /**< attempts in all; 0: AWS_MAX_ATTEMPTS, else 3 */
-    double backoff_base;         /**< seconds; delay before retry n is uniform in
+    double backoff_base;         /**< seconds (0: 1); delay before retry n is uniform in
                                       [0, min(backoff_max, base * 2^(n-1))] */
-    double backoff_max;          /**< seconds (default 20) */
+    double backoff_max;          /**< seconds (0: 20) */
     long long fixed_time;        /**< Unix time to sign with; 0: the clock */
 } dc_send_options;
 
-#define DC_SEND_OPTIONS_VERSION 1
-#define DC_SEND_OPTIONS_INIT                                                            \
-    {                                                                                   \
-        DC_SEND_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 1, 10.0, 60.0, 0, 1.0, 20.0, 0 \
+#define DC_SEND_OPTIONS_VERSION 2
+#define DC_SEND_OPTIONS_INIT               \
+    {                                      \
+        .version = DC_SEND_OPTIONS_VERSION \
     }
+
+/** Initialise send options to the defaults (all zeros and the version). */
+DC_API int dc_send_options_init(dc_send_options *opts, int version);
 
 /** A connection to the service: one HTTP handle reused across requests. */
 typedef struct dc_sender dc_sender;
@@ -207,7 +214,8 @@ typedef enum {
     DC_SEND_BYTES,    /**< the file's bytes (one page of it per request) */
 } dc_send_mode;
 
-/** Options of dc_classify_file(). Transparent; start from DC_CLASSIFY_OPTIONS_INIT. */
+/** Options of dc_classify_file(). Transparent; zero is the default in every
+ *  field; start from DC_CLASSIFY_OPTIONS_INIT or dc_classify_options_init(). */
 typedef struct {
     int version;                /**< DC_CLASSIFY_OPTIONS_VERSION */
     dc_send_mode mode;          /**< what to send */
@@ -218,10 +226,14 @@ typedef struct {
 } dc_classify_options;
 
 #define DC_CLASSIFY_OPTIONS_VERSION 1
-#define DC_CLASSIFY_OPTIONS_INIT                                                       \
-    {                                                                                  \
-        DC_CLASSIFY_OPTIONS_VERSION, DC_SEND_AUTO, NULL, 0, 0, DC_EXTRACT_OPTIONS_INIT \
+#define DC_CLASSIFY_OPTIONS_INIT                                                   \
+    {                                                                              \
+        .version = DC_CLASSIFY_OPTIONS_VERSION, .extract = DC_EXTRACT_OPTIONS_INIT \
     }
+
+/** Initialise classify options to the defaults (zeros, the versions). The
+ *  extract options inside may keep version 0: it means the current one. */
+DC_API int dc_classify_options_init(dc_classify_options *opts, int version);
 
 /** The result of classifying one input. Opaque. */
 typedef struct dc_classification dc_classification;

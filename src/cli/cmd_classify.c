@@ -126,7 +126,7 @@ static int parse_net_option(classify_args *a, int c)
         a->so.ca_bundle = optarg;
         break;
     case OPT_NO_VERIFY:
-        a->so.verify_tls = 0;
+        a->so.no_verify_tls = 1;
         break;
     case OPT_CONNECT_TIMEOUT:
         rc = number_option("--connect-timeout", 0.001, 3600, &a->so.connect_timeout);
@@ -258,7 +258,7 @@ static int check_setup(classify_args *a)
     if (a->region && strcmp(a->region, region) != 0)
         cli_warn("--region %s differs from the endpoint ARN's region %s: signing for %s", a->region,
                  region, region);
-    if (!a->so.verify_tls)
+    if (a->so.no_verify_tls)
         cli_warn("TLS certificate verification is off (--no-verify-ssl)");
     return -1;
 }

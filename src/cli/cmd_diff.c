@@ -139,7 +139,7 @@ static int parse_option(diff_args *a, int c, char **argv)
         a->opts.lang = optarg;
         break;
     case OPT_NO_ROTATE:
-        a->opts.rotate = 0;
+        a->opts.no_rotate = 1;
         break;
     case OPT_NO_ISOLATION:
         a->isolate = 0;
@@ -290,7 +290,13 @@ static int run(const diff_args *a)
     if (rc < 0 && dc_diff_new(&d, sa, sb) < 0)
         rc = cli_error(CLI_EXIT_ERROR, "diff", "%s", dc_error_last()->message);
     if (rc < 0 && (a->html || a->png)) {
-        dc_report_options ro = {data, len, a->opts.password, a->html, a->png, 0, a->max_cer};
+        dc_report_options ro = DC_REPORT_OPTIONS_INIT;
+        ro.data = data;
+        ro.len = len;
+        ro.password = a->opts.password;
+        ro.html = a->html;
+        ro.png_dir = a->png;
+        ro.max_cer = a->max_cer;
         if (dc_diff_report(d, &ro) < 0)
             rc = cli_error(cli_exit_code(dc_error_last()->code), "diff", "%s",
                            dc_error_last()->message);

@@ -172,7 +172,7 @@ static int parse_ocr_option(extract_args *a, int c)
         NUM_OPT("--page-timeout", 0, 86400, a->opts.page_timeout, AS_DOUBLE);
         break;
     case OPT_NO_ROTATE:
-        a->opts.rotate = 0;
+        a->opts.no_rotate = 1;
         break;
     case OPT_NO_ISOLATION:
         a->isolate = 0;
@@ -210,7 +210,7 @@ static int parse_option(extract_args *a, int c, char **argv)
                              optarg);
         a->text = strcmp(optarg, "text") == 0;
         a->textract = strcmp(optarg, "textract") == 0;
-        a->opts.input_hash = !a->text; /* plain text prints no hash */
+        a->opts.no_input_hash = a->text; /* plain text prints no hash */
         break;
     case OPT_JSONL:
         a->jsonl = 1;
@@ -317,10 +317,13 @@ static int produce(const extract_args *a, const char *path, cli_buf *rec)
     int err;
 
     if (strcmp(path, "-") == 0) {
-        err = cli_read_file(path, a->opts.max_input_bytes, &data, &len);
+        dc_extract_options eff;
+        err = dc_extract_options_effective(&eff, &a->opts);
+        if (err >= 0)
+            err = cli_read_file(path, eff.max_input_bytes, &data, &len);
         if (err == DC_ELIMIT)
             (void)snprintf(why, sizeof(why), "standard input is over the %zu-byte input limit",
-                           a->opts.max_input_bytes);
+                           eff.max_input_bytes);
         else if (err < 0)
             (void)snprintf(why, sizeof(why), "standard input: %s",
                            err == DC_ENOMEM ? "out of memory" : strerror(errno));

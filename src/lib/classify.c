@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "options.h"
 #include "json_out.h"
 #include "send_int.h"
 
@@ -447,7 +448,7 @@ int dc_classify_file(dc_classification **out,
                      const char *path,
                      const dc_classify_options *opts)
 {
-    static const dc_classify_options defaults = DC_CLASSIFY_OPTIONS_INIT;
+    dc_classify_options o;
     char *data = NULL;
     size_t len = 0;
     dc_detection det;
@@ -456,8 +457,11 @@ int dc_classify_file(dc_classification **out,
 
     *out = NULL;
     memset(&j, 0, sizeof(j));
+    err = dc_classify_options_resolve(&o, opts);
+    if (err < 0)
+        return err;
     j.s = s;
-    j.o = opts ? opts : &defaults;
+    j.o = &o;
     j.arn = dc_send__arn(s);
     err = dc_read_file(&data, &len, path, j.o->extract.max_input_bytes);
     if (err >= 0)
@@ -488,15 +492,18 @@ int dc_classify_text(dc_classification **out,
                      size_t len,
                      const dc_classify_options *opts)
 {
-    static const dc_classify_options defaults = DC_CLASSIFY_OPTIONS_INIT;
+    dc_classify_options o;
     page_ctx pc = {NULL, NULL};
     job j;
     int err;
 
     *out = NULL;
     memset(&j, 0, sizeof(j));
+    err = dc_classify_options_resolve(&o, opts);
+    if (err < 0)
+        return err;
     j.s = s;
-    j.o = opts ? opts : &defaults;
+    j.o = &o;
     j.arn = dc_send__arn(s);
     j.format = DC_FORMAT_TEXT;
     if (!dc_utf8_valid(text, len, NULL))

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "options.h"
 #include "json_out.h"
 #include "ocr.h"
 
@@ -14,14 +15,13 @@ static int init_doc(dc_document **out,
                     const char *name,
                     const dc_extract_options *opts)
 {
-    static const dc_extract_options defaults = DC_EXTRACT_OPTIONS_INIT;
     dc_document *doc = calloc(1, sizeof(*doc));
     int err;
 
     *out = NULL;
     if (!doc)
         return dc_error_oom();
-    doc->opts = opts ? *opts : defaults;
+    doc->opts = *opts;         /* resolved */
     doc->opts.password = NULL; /* never kept */
     doc->lang = dc_strdup(doc->opts.lang ? doc->opts.lang : "eng");
     doc->opts.lang = doc->lang;
@@ -31,7 +31,7 @@ static int init_doc(dc_document **out,
         err = DC_ENOMEM;
         goto fail;
     }
-    if (doc->opts.input_hash) {
+    if (!doc->opts.no_input_hash) {
         err = dc_sha256_hex(doc->sha256, data, len);
         if (err < 0)
             goto fail;
@@ -60,9 +60,9 @@ static int route(dc_document *doc, const void *data, size_t len, const dc_extrac
             if (err < 0)
                 return err;
         }
-        return dc_docx_extract(doc, data, len, opts ? opts->docx_parts : DC_DOCX_DEFAULT_PARTS);
+        return dc_docx_extract(doc, data, len, opts->docx_parts);
     case DC_FORMAT_PDF:
-        return dc_pdf_extract(doc, data, len, opts ? opts->password : NULL);
+        return dc_pdf_extract(doc, data, len, opts->password);
     case DC_FORMAT_PNG:
     case DC_FORMAT_JPEG:
     case DC_FORMAT_TIFF:
@@ -83,14 +83,16 @@ static int extract_common(dc_document **out,
                           int count_chars)
 {
     dc_document *doc = NULL;
+    dc_extract_options o;
     int err;
 
     *out = NULL;
     if (!data && len)
         return dc_error_set(DC_EINVAL, "no data");
-    if (opts && opts->version != DC_EXTRACT_OPTIONS_VERSION)
-        return dc_error_set(DC_EINVAL, "options version %d is not %d", opts->version,
-                            DC_EXTRACT_OPTIONS_VERSION);
+    err = dc_extract_options_resolve(&o, opts, 0);
+    if (err < 0)
+        return err;
+    opts = &o;
     err = init_doc(&doc, data, len, name, opts);
     if (err < 0)
         return err;
@@ -133,28 +135,30 @@ int dc_document_scan_mem(dc_document **out,
                          unsigned flags)
 {
     dc_extract_options o;
-    static const dc_extract_options defaults = DC_EXTRACT_OPTIONS_INIT;
+    int err = dc_extract_options_resolve(&o, opts, 0);
 
+    if (err < 0)
+        return err;
     /* limits are judged per profile by dc_scan_record_json() */
-    o = opts ? *opts : defaults;
     o.limits = DC_LIMITS_NONE;
     return extract_common(out, data, len, name, &o, 1, (flags & DC_SCAN_COUNT_CHARS) != 0);
 }
 
 int dc_document_extract_file(dc_document **out, const char *path, const dc_extract_options *opts)
 {
-    static const dc_extract_options defaults = DC_EXTRACT_OPTIONS_INIT;
+    dc_extract_options o;
     char *data = NULL;
     size_t len = 0;
     int err;
 
     *out = NULL;
-    if (!opts)
-        opts = &defaults;
-    err = dc_read_file(&data, &len, path, opts->max_input_bytes);
+    err = dc_extract_options_resolve(&o, opts, 0);
     if (err < 0)
         return err;
-    err = dc_document_extract_mem(out, data, len, path, opts);
+    err = dc_read_file(&data, &len, path, o.max_input_bytes);
+    if (err < 0)
+        return err;
+    err = dc_document_extract_mem(out, data, len, path, &o);
     free(data);
     return err;
 }

@@ -126,7 +126,7 @@ void dc_ocr_options_from(dc_ocr_options *o, const dc_document *doc)
     o->lang = doc->lang ? doc->lang : "eng";
     o->jobs = doc->opts.jobs;
     o->page_timeout = doc->opts.page_timeout;
-    o->rotate = doc->opts.rotate;
+    o->rotate = !doc->opts.no_rotate;
     if (doc->opts.config.action != DC_READ_ACTION_ANALYZE_DOCUMENT)
         return;
     for (i = 0; i < doc->opts.config.nfeatures && i < DC_CONFIG_MAX_FEATURES; i++) {

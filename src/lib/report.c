@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "options.h"
 #include "words.h"
 
 #define REPORT_MAX   ((size_t)1 << 30)
@@ -416,12 +417,16 @@ static int header_html(dc_buf *o, const dc_diff *d, const dc_report_options *opt
     return err < 0 ? err : dc_buf_puts(o, "</table>\n");
 }
 
-int dc_diff_report(const dc_diff *d, const dc_report_options *opt)
+int dc_diff_report(const dc_diff *d, const dc_report_options *given)
 {
+    dc_report_options ro;
+    const dc_report_options *opt = &ro;
     dc_buf o = DC_BUF_INIT;
     size_t i;
-    int err = DC_OK;
+    int err = dc_report_options_resolve(&ro, given);
 
+    if (err < 0)
+        return err;
     if (!opt->html && !opt->png_dir)
         return dc_error_set(DC_EINVAL, "no report file or folder given");
     dc_buf_init(&o, REPORT_MAX);

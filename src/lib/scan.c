@@ -160,6 +160,8 @@ int dc_scan_record_json(char **out, const dc_document *doc, const dc_scan_meta *
     *out = NULL;
     if (!rec)
         return dc_error_oom();
+    if (dpi <= 0) /* the resolution the document's options render at */
+        dpi = doc->opts.dpi;
     json_object_set_new(rec, "sha256", json_string(doc->sha256));
     json_object_set_new(rec, "format", json_string(dc_format_name(doc->det.format)));
     json_object_set_new(rec, "kind", json_string(doc->det.kind ? doc->det.kind : "unknown"));
@@ -168,7 +170,7 @@ int dc_scan_record_json(char **out, const dc_document *doc, const dc_scan_meta *
     json_object_set_new(rec, "pages", json_integer((json_int_t)doc->npages));
     if (add_pages(rec, doc, dpi) < 0) {
         json_decref(rec);
-        return DC_ENOMEM;
+        return dc_error_oom();
     }
     rt = dc_limits_verdict(doc, DC_LIMITS_REALTIME);
     as = dc_limits_verdict(doc, DC_LIMITS_ASYNC);

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "options.h"
 #include "json_out.h"
 #include "send_int.h"
 #include "sigv4.h"
@@ -76,13 +77,18 @@ static int env_attempts(void)
 
 int dc_sender_new(dc_sender **out, const dc_send_options *opts)
 {
+    dc_send_options so;
     dc_sender *s = NULL;
     dc_http_options ho;
     char partition[32];
     int err;
 
     *out = NULL;
-    if (!opts || !opts->creds)
+    err = dc_send_options_resolve(&so, opts);
+    if (err < 0)
+        return err;
+    opts = &so;
+    if (!opts->creds)
         return dc_error_set(DC_EINVAL, "no credentials given to the sender");
     s = calloc(1, sizeof(*s));
     if (!s)
@@ -105,9 +111,9 @@ int dc_sender_new(dc_sender **out, const dc_send_options *opts)
     if (err < 0)
         goto done;
     ho.ca_bundle = opts->ca_bundle ? opts->ca_bundle : getenv("AWS_CA_BUNDLE");
-    ho.verify_tls = opts->verify_tls;
-    ho.connect_timeout = opts->connect_timeout > 0 ? opts->connect_timeout : 10.0;
-    ho.timeout = opts->timeout > 0 ? opts->timeout : 60.0;
+    ho.verify_tls = !opts->no_verify_tls;
+    ho.connect_timeout = opts->connect_timeout;
+    ho.timeout = opts->timeout;
     err = dc_http__curl_new(&s->t, &ho);
 done:
     if (err < 0) {

@@ -503,7 +503,7 @@ static void test_https_ca_bundle(void **state)
     dc_sender_free(s);
     assert_int_equal(dc_fx_count(tls), 1); /* the refused one never got through */
 
-    o.verify_tls = 0;
+    o.no_verify_tls = 1;
     assert_dc_ok(dc_sender_new(&s, &o));
     assert_dc_ok(dc_sender_send(&resp, s, req));
     dc_response_free(resp);

@@ -323,7 +323,7 @@ static void test_boxes_on_turned_pages(void **state)
     free(bytes);
 }
 
-/* A document extracted without its input hash (input_hash 0, as the CLI's
+/* A document extracted without its input hash (no_input_hash, as the CLI's
  * --format text does) still gives Textract output and a diff side: there
  * is no hash to check the bytes against, so they are not checked (the
  * comparison with an empty hash used to fail with DC_ECORRUPT). */
@@ -338,7 +338,7 @@ static void test_without_input_hash(void **state)
     o.jobs = 1;
     o.dpi = 150;
     o.limits = DC_LIMITS_NONE;
-    o.input_hash = 0;
+    o.no_input_hash = 1;
     assert_dc_ok(dc_document_extract_mem(&d, data, len, "nohash.pdf", &o));
     assert_dc_ok(dc_document_to_textract_json(&out, d, data, len, NULL, DC_JSON_COMPACT));
     assert_non_null(strstr(out, "\"BlockType\":\"WORD\""));

@@ -1,0 +1,202 @@
+/* Unit tests: options (src/lib/options.c). Zero-initialised plus the
+ * version gives the documented defaults for every public options struct;
+ * the INIT macros and the _init functions give the same; older versions
+ * are read with their own layout and meaning; unknown ones are refused. */
+#include <stddef.h>
+
+#include "dc_test.h"
+#include "options.h"
+
+static void assert_extract_defaults(const dc_extract_options *o)
+{
+    assert_int_equal(o->version, DC_EXTRACT_OPTIONS_VERSION);
+    assert_int_equal(o->config.version, DC_READER_CONFIG_VERSION);
+    assert_int_equal(o->config.mode, DC_READ_MODE_UNSET);
+    assert_int_equal(o->config.action, DC_READ_ACTION_UNSET);
+    assert_int_equal(o->limits, DC_LIMITS_REALTIME);
+    assert_int_equal(o->docx_parts, DC_DOCX_DEFAULT_PARTS);
+    assert_null(o->password);
+    assert_int_equal(o->dpi, 300);
+    assert_true(o->max_megapixels == 100.0);
+    assert_true(o->max_image_megapixels == 250.0);
+    assert_int_equal(o->jobs, 0);
+    assert_string_equal(o->lang, "eng");
+    assert_true(o->page_timeout == 0.0);
+    assert_int_equal(o->no_rotate, 0);
+    assert_true(o->routing.min_chars == 10 && o->routing.garbled_ratio == 0.10 &&
+                o->routing.scan_image_share == 0.50 && o->routing.hybrid_text_coverage == 0.05 &&
+                o->routing.blank_ink == 0.0002 && o->routing.invisible_ratio == 0.90);
+    assert_int_equal(o->max_input_bytes, (size_t)256 << 20);
+    assert_int_equal(o->no_input_hash, 0);
+}
+
+static void extract_zero_is_default(void **state)
+{
+    dc_extract_options zero, init = DC_EXTRACT_OPTIONS_INIT, fn, eff;
+    dc_document *doc = NULL;
+
+    (void)state;
+    memset(&zero, 0, sizeof(zero));
+    zero.version = DC_EXTRACT_OPTIONS_VERSION;
+    assert_dc_ok(dc_extract_options_effective(&eff, &zero));
+    assert_extract_defaults(&eff);
+    assert_dc_ok(dc_extract_options_effective(&eff, &init));
+    assert_extract_defaults(&eff);
+    assert_dc_ok(dc_extract_options_init(&fn, DC_EXTRACT_OPTIONS_VERSION));
+    assert_memory_equal(&fn, &zero, sizeof(zero));
+    assert_dc_ok(dc_extract_options_effective(&eff, NULL));
+    assert_extract_defaults(&eff);
+    /* only the version set: files are read, not refused at 0 bytes */
+    assert_dc_ok(dc_document_extract_mem(&doc, "hello", 5, "x.txt", &zero));
+    assert_int_equal(dc_document_page_count(doc), 1);
+    dc_document_free(doc);
+}
+
+/* An explicit value is kept; a threshold of zero is its default. */
+static void extract_values_are_kept(void **state)
+{
+    dc_extract_options o = DC_EXTRACT_OPTIONS_INIT, eff;
+
+    (void)state;
+    o.dpi = 150;
+    o.lang = "deu+eng";
+    o.no_rotate = 1;
+    o.routing.min_chars = 3;
+    o.max_input_bytes = 1000;
+    assert_dc_ok(dc_extract_options_effective(&eff, &o));
+    assert_int_equal(eff.dpi, 150);
+    assert_string_equal(eff.lang, "deu+eng");
+    assert_int_equal(eff.no_rotate, 1);
+    assert_true(eff.routing.min_chars == 3 && eff.routing.garbled_ratio == 0.10);
+    assert_int_equal(eff.max_input_bytes, 1000);
+}
+
+/* Version 2 (rotate and input_hash on at 1) and version 1 (no input_hash,
+ * a shorter struct: allocated to its size, so reading past it is caught
+ * by AddressSanitizer). */
+static void extract_older_versions(void **state)
+{
+    dc_extract_options v2, eff;
+    size_t v1size = offsetof(dc_extract_options, no_input_hash);
+    void *v1 = malloc(v1size);
+    int version = 0;
+
+    (void)state;
+    assert_dc_ok(dc_extract_options_init(&v2, 2));
+    assert_int_equal(v2.version, 2);
+    assert_dc_ok(dc_extract_options_effective(&eff, &v2));
+    assert_extract_defaults(&eff); /* rotate on, hash on */
+    v2.no_rotate = 0;              /* version 2's rotate = 0: off */
+    v2.no_input_hash = 0;          /* input_hash = 0: off */
+    assert_dc_ok(dc_extract_options_effective(&eff, &v2));
+    assert_int_equal(eff.no_rotate, 1);
+    assert_int_equal(eff.no_input_hash, 1);
+
+    assert_non_null(v1);
+    assert_dc_ok(dc_extract_options_init(v1, 1));
+    memcpy(&version, v1, sizeof(version)); /* the first member */
+    assert_int_equal(version, 1);
+    assert_dc_ok(dc_extract_options_effective(&eff, v1));
+    assert_extract_defaults(&eff);
+    free(v1);
+}
+
+static void unknown_versions_are_refused(void **state)
+{
+    dc_extract_options o = DC_EXTRACT_OPTIONS_INIT, eff;
+    dc_send_options so = DC_SEND_OPTIONS_INIT;
+    dc_classify_options co = DC_CLASSIFY_OPTIONS_INIT, ceff;
+    dc_report_options ro = DC_REPORT_OPTIONS_INIT, reff;
+    dc_document *doc = NULL;
+    dc_sender *s = NULL;
+
+    (void)state;
+    o.version = 0;
+    assert_dc_fail(dc_extract_options_effective(&eff, &o), DC_EINVAL);
+    assert_true(dc_test_contains(dc_error_last()->message, "dc_extract_options version 0"));
+    assert_dc_fail(dc_document_extract_mem(&doc, "hi", 2, "x.txt", &o), DC_EINVAL);
+    o.version = DC_EXTRACT_OPTIONS_VERSION + 1;
+    assert_dc_fail(dc_document_extract_file(&doc, "x.txt", &o), DC_EINVAL);
+    assert_dc_fail(dc_extract_options_init(&o, 99), DC_EINVAL);
+    o.version = DC_EXTRACT_OPTIONS_VERSION;
+    o.config.version = 7; /* the config inside is checked too */
+    assert_dc_fail(dc_extract_options_effective(&eff, &o), DC_EINVAL);
+    assert_true(dc_test_contains(dc_error_last()->message, "dc_reader_config version 7"));
+
+    so.version = 9;
+    assert_dc_fail(dc_sender_new(&s, &so), DC_EINVAL);
+    assert_true(dc_test_contains(dc_error_last()->message, "dc_send_options version 9"));
+    co.version = 0;
+    assert_dc_fail(dc_classify_options_resolve(&ceff, &co), DC_EINVAL);
+    co.version = DC_CLASSIFY_OPTIONS_VERSION;
+    co.extract.version = 5;
+    assert_dc_fail(dc_classify_options_resolve(&ceff, &co), DC_EINVAL);
+    ro.version = 2;
+    assert_dc_fail(dc_report_options_resolve(&reff, &ro), DC_EINVAL);
+    assert_dc_fail(dc_report_options_init(&ro, 0), DC_EINVAL);
+}
+
+static void send_zero_is_default(void **state)
+{
+    dc_send_options zero, init = DC_SEND_OPTIONS_INIT, fn, eff;
+
+    (void)state;
+    memset(&zero, 0, sizeof(zero));
+    zero.version = DC_SEND_OPTIONS_VERSION;
+    assert_dc_ok(dc_send_options_init(&fn, DC_SEND_OPTIONS_VERSION));
+    assert_memory_equal(&fn, &zero, sizeof(zero));
+    assert_memory_equal(&init, &zero, sizeof(zero));
+    assert_dc_ok(dc_send_options_resolve(&eff, &zero));
+    assert_int_equal(eff.no_verify_tls, 0);
+    assert_true(eff.connect_timeout == 10.0 && eff.timeout == 60.0);
+    assert_true(eff.backoff_base == 1.0 && eff.backoff_max == 20.0);
+    assert_int_equal(eff.max_attempts, 0); /* AWS_MAX_ATTEMPTS, else 3, at dc_sender_new */
+    /* version 1: verify_tls on at 1 */
+    assert_dc_ok(dc_send_options_init(&fn, 1));
+    assert_dc_ok(dc_send_options_resolve(&eff, &fn));
+    assert_int_equal(eff.no_verify_tls, 0);
+    fn.no_verify_tls = 0; /* version 1's verify_tls = 0: off */
+    assert_dc_ok(dc_send_options_resolve(&eff, &fn));
+    assert_int_equal(eff.no_verify_tls, 1);
+}
+
+/* The extract options inside classify options may stay all zeros. */
+static void classify_and_report_zero_is_default(void **state)
+{
+    dc_classify_options zero, fn, eff;
+    dc_report_options rz, rfn, reff;
+
+    (void)state;
+    memset(&zero, 0, sizeof(zero));
+    zero.version = DC_CLASSIFY_OPTIONS_VERSION;
+    assert_dc_ok(dc_classify_options_resolve(&eff, &zero));
+    assert_int_equal(eff.mode, DC_SEND_AUTO);
+    assert_null(eff.pages);
+    assert_int_equal(eff.truncate, 0);
+    assert_int_equal(eff.dry_run, 0);
+    assert_extract_defaults(&eff.extract);
+    assert_dc_ok(dc_classify_options_init(&fn, DC_CLASSIFY_OPTIONS_VERSION));
+    assert_dc_ok(dc_classify_options_resolve(&eff, &fn));
+    assert_extract_defaults(&eff.extract);
+
+    memset(&rz, 0, sizeof(rz));
+    rz.version = DC_REPORT_OPTIONS_VERSION;
+    assert_dc_ok(dc_report_options_init(&rfn, DC_REPORT_OPTIONS_VERSION));
+    assert_memory_equal(&rfn, &rz, sizeof(rz));
+    assert_dc_ok(dc_report_options_resolve(&reff, &rz));
+    assert_int_equal(reff.max_side, 1000);
+    assert_null(reff.html);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(extract_zero_is_default),
+        cmocka_unit_test(extract_values_are_kept),
+        cmocka_unit_test(extract_older_versions),
+        cmocka_unit_test(unknown_versions_are_refused),
+        cmocka_unit_test(send_zero_is_default),
+        cmocka_unit_test(classify_and_report_zero_is_default),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
