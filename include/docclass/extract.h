@@ -94,6 +94,29 @@ DC_API int dc_extract_options_init(dc_extract_options *opts, int version);
  */
 DC_API int dc_extract_options_effective(dc_extract_options *out, const dc_extract_options *in);
 
+/** What read a page's text. */
+typedef enum {
+    DC_EXTRACTOR_NONE = 0, /**< nothing to read (plain text, Textract JSON, a blank page) */
+    DC_EXTRACTOR_PARSER,   /**< the PDF's text layer or the Word document */
+    DC_EXTRACTOR_OCR,      /**< Tesseract, standing in for Textract */
+} dc_extractor;
+
+/** The service's DocumentType of a page. */
+typedef enum {
+    DC_DOCTYPE_NATIVE_PDF = 0,
+    DC_DOCTYPE_SCANNED_PDF,
+    DC_DOCTYPE_MS_WORD,
+    DC_DOCTYPE_IMAGE,
+    DC_DOCTYPE_PLAIN_TEXT,
+    DC_DOCTYPE_TEXTRACT_DETECT_DOCUMENT_TEXT_JSON,
+    DC_DOCTYPE_TEXTRACT_ANALYZE_DOCUMENT_JSON,
+} dc_doctype;
+
+/** "NATIVE_PDF", ... as the service names it; "UNKNOWN" for an unknown value. */
+DC_API const char *dc_doctype_name(dc_doctype type);
+/** "parser", "ocr", "none" as the JSON result names it. */
+DC_API const char *dc_extractor_name(dc_extractor extractor);
+
 /** An extracted document. Opaque. */
 typedef struct dc_document dc_document;
 
@@ -143,6 +166,50 @@ DC_API const char *dc_document_page_text(const dc_document *doc, size_t index, s
  * profile (no document-level refusal and no page error), else 0.
  */
 DC_API int dc_document_accepted(const dc_document *doc);
+
+/*
+ * Typed accessors: what the JSON result says of each page, its Errors and
+ * Warnings and the service's refusals, without parsing JSON. Strings are
+ * borrowed, valid until dc_document_free(). An index out of range gives
+ * DC_EINVAL (int functions) or NULL / 0.
+ */
+
+/** Page @p index (0-based): its DocumentType, extractor and ExtractedCharacters. */
+DC_API int dc_document_page_info(const dc_document *doc,
+                                 size_t index,
+                                 dc_doctype *type,
+                                 dc_extractor *extractor,
+                                 size_t *characters);
+/** Why the page went to its extractor (the JSON "reason"). */
+DC_API const char *dc_document_page_reason(const dc_document *doc, size_t index);
+/** Mean OCR word confidence of the page (0-100), or -1 when it was not OCRed. */
+DC_API double dc_document_page_ocr_confidence(const dc_document *doc, size_t index);
+
+/** Errors (page-level, as the service's Errors) or Warnings. */
+typedef enum {
+    DC_NOTES_ERRORS = 0,
+    DC_NOTES_WARNINGS,
+} dc_notes;
+
+DC_API size_t dc_document_note_count(const dc_document *doc, dc_notes which);
+/** Note @p index: its page (1-based, 0 for the whole document), code and message. */
+DC_API int dc_document_note(const dc_document *doc,
+                            dc_notes which,
+                            size_t index,
+                            int *page,
+                            const char **code,
+                            const char **message);
+
+/** The refusals of the options' limits profile (the JSON admission.refusals). */
+DC_API size_t dc_document_refusal_count(const dc_document *doc);
+/** Refusal @p index: its code (Detail.Reason, else Reason: DOCUMENT_SIZE_EXCEEDED,
+ *  PAGE_LIMIT_EXCEEDED, UNSUPPORTED_DOC_TYPE, ...), the service's exception
+ *  (__type: InvalidRequestException, ...) and message. Any pointer may be NULL. */
+DC_API int dc_document_refusal(const dc_document *doc,
+                               size_t index,
+                               const char **code,
+                               const char **exception,
+                               const char **message);
 
 /** JSON rendering flags. */
 #define DC_JSON_COMPACT 0x01u /**< one line (for JSON Lines) */

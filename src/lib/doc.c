@@ -269,3 +269,92 @@ int dc_document_accepted(const dc_document *doc)
         return 1;
     return doc->nrefusals == 0 && doc->nerrors == 0;
 }
+
+/* ------------------------------------------------------------ accessors */
+
+int dc_document_page_info(const dc_document *doc,
+                          size_t index,
+                          dc_doctype *type,
+                          dc_extractor *extractor,
+                          size_t *characters)
+{
+    const dc_page *p;
+
+    if (index >= doc->npages)
+        return dc_error_set(DC_EINVAL, "page %zu of a %zu-page document", index + 1, doc->npages);
+    p = &doc->pages[index];
+    if (type)
+        *type = p->type;
+    if (extractor)
+        *extractor = p->extractor;
+    if (characters)
+        *characters = p->chars;
+    return DC_OK;
+}
+
+const char *dc_document_page_reason(const dc_document *doc, size_t index)
+{
+    return index < doc->npages ? doc->pages[index].reason : NULL;
+}
+
+double dc_document_page_ocr_confidence(const dc_document *doc, size_t index)
+{
+    const json_t *ocr, *conf;
+
+    if (index >= doc->npages || doc->pages[index].extractor != DC_EXTRACTOR_OCR)
+        return -1;
+    ocr = json_object_get(doc->pages[index].info, "ocr");
+    conf = ocr ? json_object_get(ocr, "mean_confidence") : NULL;
+    return json_is_number(conf) ? json_number_value(conf) : -1;
+}
+
+size_t dc_document_note_count(const dc_document *doc, dc_notes which)
+{
+    return which == DC_NOTES_ERRORS ? doc->nerrors : doc->nwarnings;
+}
+
+int dc_document_note(const dc_document *doc,
+                     dc_notes which,
+                     size_t index,
+                     int *page,
+                     const char **code,
+                     const char **message)
+{
+    const dc_note *v = which == DC_NOTES_ERRORS ? doc->errors : doc->warnings;
+
+    if (index >= dc_document_note_count(doc, which))
+        return dc_error_set(DC_EINVAL, "note %zu of %zu", index + 1,
+                            dc_document_note_count(doc, which));
+    if (page)
+        *page = v[index].page;
+    if (code)
+        *code = v[index].code;
+    if (message)
+        *message = v[index].message;
+    return DC_OK;
+}
+
+size_t dc_document_refusal_count(const dc_document *doc)
+{
+    return doc->nrefusals;
+}
+
+int dc_document_refusal(const dc_document *doc,
+                        size_t index,
+                        const char **code,
+                        const char **exception,
+                        const char **message)
+{
+    const dc_refusal *r;
+
+    if (index >= doc->nrefusals)
+        return dc_error_set(DC_EINVAL, "refusal %zu of %zu", index + 1, doc->nrefusals);
+    r = &doc->refusals[index];
+    if (code)
+        *code = r->detail_reason ? r->detail_reason : r->reason ? r->reason : r->type;
+    if (exception)
+        *exception = r->type;
+    if (message)
+        *message = r->message;
+    return DC_OK;
+}

@@ -8,22 +8,7 @@
 
 #include "internal.h"
 
-typedef enum {
-    DC_EXTRACTOR_NONE = 0,
-    DC_EXTRACTOR_PARSER,
-    DC_EXTRACTOR_OCR,
-} dc_extractor;
-
-/* The service's DocumentType values. */
-typedef enum {
-    DC_DOCTYPE_NATIVE_PDF = 0,
-    DC_DOCTYPE_SCANNED_PDF,
-    DC_DOCTYPE_MS_WORD,
-    DC_DOCTYPE_IMAGE,
-    DC_DOCTYPE_PLAIN_TEXT,
-    DC_DOCTYPE_TEXTRACT_DETECT_DOCUMENT_TEXT_JSON,
-    DC_DOCTYPE_TEXTRACT_ANALYZE_DOCUMENT_JSON,
-} dc_doctype;
+/* dc_extractor and dc_doctype are public (docclass/extract.h). */
 
 typedef struct {
     char *text;   /* NUL-terminated UTF-8 */
@@ -102,9 +87,6 @@ int dc_doc_refuse(dc_document *doc,
 
 /* Set (replace) a member of the document's "input" info object; steals value. */
 int dc_doc_info_set(dc_document *doc, const char *key, json_t *value);
-
-const char *dc_doctype_name(dc_doctype t);
-const char *dc_extractor_name(dc_extractor e);
 
 /* ---- stages ---- */
 
