@@ -13,6 +13,7 @@
 #include "send.h"
 #include "scan.h"
 #include "diff.h"
+#include "render.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -18,11 +18,10 @@ typedef struct {
     const char *read_action;
     const char *features;
     const char *output;
-    int text;     /* --format text */
-    int textract; /* --format textract */
-    int jsonl;    /* --jsonl */
-    int isolate;  /* run each document in a supervised child (default) */
-    int many;     /* several files: error records go into the output */
+    dc_output_format format; /* --format */
+    int jsonl;               /* --jsonl */
+    int isolate;             /* run each document in a supervised child (default) */
+    int many;                /* several files: error records go into the output */
     cli_limits limits;
 } extract_args;
 
@@ -204,13 +203,9 @@ static int parse_option(extract_args *a, int c, char **argv)
         a->features = optarg;
         break;
     case OPT_FORMAT:
-        if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0 &&
-            strcmp(optarg, "textract") != 0)
-            return cli_usage("extract", "--format: '%s' is not one of json, text, textract",
-                             optarg);
-        a->text = strcmp(optarg, "text") == 0;
-        a->textract = strcmp(optarg, "textract") == 0;
-        a->opts.no_input_hash = a->text; /* plain text prints no hash */
+        if (dc_output_format_from_name(&a->format, optarg) < 0)
+            return cli_usage("extract", "--format: %s", dc_error_last()->message);
+        a->opts.no_input_hash = a->format == DC_OUTPUT_TEXT; /* plain text prints no hash */
         break;
     case OPT_JSONL:
         a->jsonl = 1;
@@ -285,21 +280,6 @@ static int parse_args(extract_args *a, int argc, char **argv)
     return -1;
 }
 
-/* Text output: page texts separated by form feeds, a newline after each file. */
-static int text_of(cli_buf *b, const dc_document *doc)
-{
-    size_t n = dc_document_page_count(doc);
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        size_t len;
-        const char *t = dc_document_page_text(doc, i, &len);
-        if ((i && cli_buf_add(b, "\f", 1) < 0) || cli_buf_add(b, t, len) < 0)
-            return -1;
-    }
-    return cli_buf_add(b, "\n", 1);
-}
-
 /*
  * Extract one file and render its record (JSON object or text) into *rec.
  * Returns the file's exit code; *rec may stay empty (error with no record).
@@ -311,7 +291,8 @@ static int produce(const extract_args *a, const char *path, cli_buf *rec)
     unsigned flags = a->jsonl ? DC_JSON_COMPACT : 0;
     int rc = CLI_EXIT_OK;
     char *data = NULL; /* standard input's bytes ("-") */
-    size_t len = 0;
+    size_t len = 0, jlen = 0;
+    dc_render_options ro = DC_RENDER_OPTIONS_INIT;
     char why[128] = "";
     const char *msg;
     int err;
@@ -335,7 +316,8 @@ static int produce(const extract_args *a, const char *path, cli_buf *rec)
     if (err < 0) {
         msg = why[0] ? why : dc_error_last()->message;
         rc = cli_error(cli_exit_code(err), "extract", "%s: %s", path, msg);
-        if (a->many && !a->text && dc_error_record_to_json(&json, path, err, msg, flags) >= 0 &&
+        if (a->many && a->format != DC_OUTPUT_TEXT &&
+            dc_error_record_to_json(&json, path, err, msg, flags) >= 0 &&
             cli_buf_add(rec, json, strlen(json)) < 0)
             rc = CLI_EXIT_ERROR;
         goto done;
@@ -345,18 +327,15 @@ static int produce(const extract_args *a, const char *path, cli_buf *rec)
         cli_warn("%s: no pages", path);
     if (!dc_document_accepted(doc))
         rc = CLI_EXIT_REFUSED;
-    if (a->text) {
-        if (text_of(rec, doc) < 0)
-            rc = cli_error(CLI_EXIT_ERROR, "extract", "%s: out of memory", path);
-    } else if (a->textract) {
-        if (dc_document_to_textract_json(&json, doc, data, len, a->opts.password, flags) < 0 ||
-            cli_buf_add(rec, json, strlen(json)) < 0)
-            rc = cli_error(cli_exit_code(dc_error_last()->code), "extract", "%s: %s", path,
-                           dc_error_last()->message);
-    } else if (dc_document_to_json(&json, doc, flags) < 0 ||
-               cli_buf_add(rec, json, strlen(json)) < 0) {
-        rc = cli_error(CLI_EXIT_ERROR, "extract", "%s: %s", path, dc_error_last()->message);
-    }
+    ro.flags = flags;
+    ro.data = data; /* standard input's bytes: Textract output cannot read them again */
+    ro.len = len;
+    ro.password = a->opts.password;
+    if (dc_document_render(&json, &jlen, doc, a->format, &ro) < 0)
+        rc = cli_error(cli_exit_code(dc_error_last()->code), "extract", "%s: %s", path,
+                       dc_error_last()->message);
+    else if (cli_buf_add(rec, json, jlen) < 0)
+        rc = cli_error(CLI_EXIT_ERROR, "extract", "%s: out of memory", path);
 done:
     free(data);
     dc_free(json);
@@ -393,7 +372,7 @@ static int emit_record(const extract_args *a, sink *s, const char *rec, size_t l
 {
     const char *sep = "";
 
-    if (a->text)
+    if (a->format == DC_OUTPUT_TEXT)
         return cli_write(s->out, rec, len);
     if (!a->jsonl && a->many)
         sep = s->written ? ",\n" : "[\n";
@@ -420,7 +399,7 @@ static int extract_one(const extract_args *a, sink *s, const char *path)
             char *json = NULL;
             int code = rc;
             rc = cli_error(cli_exit_code(code), "extract", "%s: %s", path, msg);
-            if (a->many && !a->text &&
+            if (a->many && a->format != DC_OUTPUT_TEXT &&
                 dc_error_record_to_json(&json, path, code, msg, a->jsonl ? DC_JSON_COMPACT : 0) >=
                     0)
                 (void)cli_buf_add(&rec, json, strlen(json));
@@ -439,7 +418,8 @@ static int finish(const extract_args *a, sink *s, int rc)
 {
     const char *end = s->written ? "\n]\n" : "[]\n";
 
-    if (rc >= 0 && a->many && !a->jsonl && !a->text && cli_write(s->out, end, strlen(end)) < 0)
+    if (rc >= 0 && a->many && !a->jsonl && a->format != DC_OUTPUT_TEXT &&
+        cli_write(s->out, end, strlen(end)) < 0)
         rc = -1;
     if (fflush(s->out) != 0 || ferror(s->out))
         rc = -1;

@@ -130,6 +130,62 @@ static void page_error(void **state)
     free(big);
 }
 
+/* One entry point for every output format: the same text as each
+ * format's own function; names round-trip; unknown formats are refused. */
+static void render_formats(void **state)
+{
+    const char *pdf = dc_test_src("samples/three-pages.pdf");
+    dc_extract_options o = DC_EXTRACT_OPTIONS_INIT;
+    dc_render_options ro = DC_RENDER_OPTIONS_INIT;
+    dc_document *doc = NULL;
+    char *a = NULL, *b = NULL;
+    size_t len = 0, i;
+    dc_output_format f;
+    static const dc_output_format all[] = {DC_OUTPUT_JSON, DC_OUTPUT_TEXT, DC_OUTPUT_TEXTRACT};
+
+    (void)state;
+    o.jobs = 1;
+    assert_dc_ok(dc_document_extract_file(&doc, pdf, &o));
+    for (i = 0; i < 3; i++) {
+        assert_dc_ok(dc_output_format_from_name(&f, dc_output_format_name(all[i])));
+        assert_int_equal(f, all[i]);
+    }
+    assert_dc_fail(dc_output_format_from_name(&f, "yaml"), DC_EINVAL);
+    assert_true(dc_test_contains(dc_error_last()->message, "json, text, textract"));
+
+    assert_dc_ok(dc_document_render(&a, &len, doc, DC_OUTPUT_JSON, NULL));
+    assert_dc_ok(dc_document_to_json(&b, doc, 0));
+    assert_string_equal(a, b);
+    assert_int_equal(len, strlen(b));
+    dc_free(a);
+    dc_free(b);
+    ro.flags = DC_JSON_COMPACT;
+    assert_dc_ok(dc_document_render(&a, NULL, doc, DC_OUTPUT_TEXTRACT, &ro));
+    assert_dc_ok(dc_document_to_textract_json(&b, doc, NULL, 0, NULL, DC_JSON_COMPACT));
+    assert_string_equal(a, b);
+    dc_free(a);
+    dc_free(b);
+    assert_dc_ok(dc_document_render(&a, &len, doc, DC_OUTPUT_TEXT, NULL));
+    assert_int_equal(len, strlen(a));
+    assert_true(a[len - 1] == '\n');
+    {
+        size_t p, off = 0, plen;
+        for (p = 0; p < dc_document_page_count(doc); p++) {
+            const char *t = dc_document_page_text(doc, p, &plen);
+            assert_memory_equal(a + off, t, plen);
+            off += plen;
+            assert_true(a[off] == (p + 1 < dc_document_page_count(doc) ? '\f' : '\n'));
+            off++;
+        }
+        assert_int_equal(off, len);
+    }
+    dc_free(a);
+    assert_dc_fail(dc_document_render(&a, NULL, doc, (dc_output_format)7, NULL), DC_EINVAL);
+    ro.version = 0;
+    assert_dc_fail(dc_document_render(&a, NULL, doc, DC_OUTPUT_JSON, &ro), DC_EINVAL);
+    dc_document_free(doc);
+}
+
 static void names(void **state)
 {
     (void)state;
@@ -144,6 +200,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(accessors_match_json),
         cmocka_unit_test(page_error),
+        cmocka_unit_test(render_formats),
         cmocka_unit_test(names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
