@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <unistd.h>
 
@@ -22,6 +23,9 @@ typedef struct {
     int jsonl;               /* --jsonl */
     int isolate;             /* run each document in a supervised child (default) */
     int many;                /* several files: error records go into the output */
+    const char *files_from;  /* --files-from FILE ("-": standard input) */
+    int nul;                 /* -0: the list is NUL-separated */
+    int force;               /* --force: overwrite a non-empty -o FILE */
     cli_limits limits;
 } extract_args;
 
@@ -40,6 +44,8 @@ enum {
     OPT_MAX_IMAGE_MP,
     OPT_MAX_INPUT,
     OPT_NO_ISOLATION,
+    OPT_FILES_FROM,
+    OPT_FORCE,
 };
 
 static void print_help(void)
@@ -62,7 +68,14 @@ static void print_help(void)
         "      --format FMT         json (default) | text (pages separated by form feed)\n"
         "                           | textract (Textract DetectDocumentText JSON)\n"
         "      --jsonl              one compact JSON object per line\n"
-        "  -o, --output FILE        write to FILE instead of standard output\n"
+        "  -o, --output FILE        write to FILE instead of standard output; a FILE that\n"
+        "                           exists and is not empty is refused (records another\n"
+        "                           run wrote are never lost) unless --force\n"
+        "      --force              overwrite a non-empty --output FILE\n"
+        "      --files-from LIST    extract the files named in LIST, one a line (- reads\n"
+        "                           the list from standard input), after any FILE given\n"
+        "  -0, --null               the --files-from list is NUL-separated (find -print0,\n"
+        "                           scan --select ... -0)\n"
         "      --docx-parts LIST    DOCX parts to include, comma-separated from headers,\n"
         "                           footers, footnotes, endnotes, comments, or 'none'\n"
         "                           (default: headers,footers,footnotes,endnotes)\n"
@@ -213,6 +226,15 @@ static int parse_option(extract_args *a, int c, char **argv)
     case 'o':
         a->output = optarg;
         break;
+    case OPT_FILES_FROM:
+        a->files_from = optarg;
+        break;
+    case '0':
+        a->nul = 1;
+        break;
+    case OPT_FORCE:
+        a->force = 1;
+        break;
     case OPT_LIMITS:
         if (strcmp(optarg, "realtime") == 0)
             a->opts.limits = DC_LIMITS_REALTIME;
@@ -262,6 +284,9 @@ static int parse_args(extract_args *a, int argc, char **argv)
         {"page-timeout", required_argument, NULL, OPT_PAGE_TIMEOUT},
         {"no-rotate", no_argument, NULL, OPT_NO_ROTATE},
         {"no-isolation", no_argument, NULL, OPT_NO_ISOLATION},
+        {"files-from", required_argument, NULL, OPT_FILES_FROM},
+        {"null", no_argument, NULL, '0'},
+        {"force", no_argument, NULL, OPT_FORCE},
         CLI_SHARED_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -270,13 +295,16 @@ static int parse_args(extract_args *a, int argc, char **argv)
 
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":c:o:j:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":c:o:j:h0", opts, NULL)) != -1) {
         int rc = parse_option(a, c, argv);
         if (rc >= 0)
             return rc;
     }
-    if (optind >= argc)
-        return cli_usage("extract", "no FILE given");
+    if (optind >= argc && !a->files_from)
+        return cli_usage("extract", "no FILE given (or --files-from LIST)");
+    if (a->nul && !a->files_from)
+        return cli_usage("extract",
+                         "-0 reads the --files-from list as NUL-separated: no list given");
     return -1;
 }
 
@@ -431,26 +459,99 @@ static int finish(const extract_args *a, sink *s, int rc)
     return rc;
 }
 
+/* -o FILE: never truncate what another run wrote, unless --force. */
+static int open_output(const extract_args *a, sink *s)
+{
+    struct stat sb;
+
+    if (!a->output)
+        return -1;
+    if (!a->force && stat(a->output, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
+        return cli_error(CLI_EXIT_INPUT, "extract",
+                         "%s: exists and is not empty (%lld bytes): not overwritten; --force "
+                         "replaces it",
+                         a->output, (long long)sb.st_size);
+    s->out = fopen(a->output, "w");
+    if (!s->out)
+        return cli_error(CLI_EXIT_INPUT, "extract", "%s: cannot open for writing: %s", a->output,
+                         strerror(errno));
+    return -1;
+}
+
+/* The names of a --files-from list, split in place (newlines, or NULs with
+ * -0; empty entries skipped; a CR before a newline dropped). */
+static int read_list(const extract_args *a, char **data, char ***names, size_t *n)
+{
+    size_t len = 0, i, k = 0, cap = 0;
+    char sep = a->nul ? '\0' : '\n';
+    char *p;
+    int err = cli_read_file(a->files_from, (size_t)1 << 30, data, &len);
+
+    *names = NULL;
+    *n = 0;
+    if (err < 0)
+        return cli_error(err == DC_ENOMEM ? CLI_EXIT_ERROR : CLI_EXIT_INPUT, "extract",
+                         "--files-from %s: %s", a->files_from,
+                         err == DC_ENOTFOUND ? "no such file"
+                         : err == DC_ELIMIT  ? "over 1 GB"
+                         : err == DC_ENOMEM  ? "out of memory"
+                                             : strerror(errno));
+    p = *data;
+    for (i = 0; i <= len; i++) {
+        if (i < len && (*data)[i] != sep)
+            continue;
+        (*data)[i] = '\0';
+        if (!a->nul && i > 0 && &(*data)[i - 1] >= p && (*data)[i - 1] == '\r')
+            (*data)[i - 1] = '\0';
+        if (*p) {
+            if (k == cap) {
+                char **t = realloc(*names, (cap = cap ? cap * 2 : 1024) * sizeof(*t));
+                if (!t)
+                    return cli_error(CLI_EXIT_ERROR, "extract", "--files-from: out of memory");
+                *names = t;
+            }
+            (*names)[k++] = p;
+        }
+        p = *data + i + 1;
+    }
+    *n = k;
+    return -1;
+}
+
 static int run(const extract_args *a, int nfiles, char **files)
 {
     sink s = {stdout, 0};
     int rc = CLI_EXIT_OK;
-    int i;
+    char *list = NULL, **listed = NULL;
+    size_t nlisted = 0, i;
 
-    if (a->output) {
-        s.out = fopen(a->output, "w");
-        if (!s.out)
-            return cli_error(CLI_EXIT_INPUT, "extract", "%s: cannot open for writing", a->output);
+    if (a->files_from) {
+        rc = read_list(a, &list, &listed, &nlisted);
+        if (rc >= 0)
+            goto done;
+        rc = CLI_EXIT_OK;
     }
-    for (i = 0; i < nfiles; i++) {
-        int r = extract_one(a, &s, files[i]);
+    rc = open_output(a, &s);
+    if (rc >= 0)
+        goto done;
+    rc = CLI_EXIT_OK;
+    for (i = 0; i < (size_t)nfiles + nlisted; i++) {
+        const char *f = i < (size_t)nfiles ? files[i] : listed[i - (size_t)nfiles];
+        int r = strcmp(f, "-") == 0 && a->files_from && strcmp(a->files_from, "-") == 0
+                    ? cli_error(CLI_EXIT_USAGE, "extract",
+                                "-: standard input holds the --files-from list, not a document")
+                    : extract_one(a, &s, f);
         if (r < 0) {
             rc = -1;
             break;
         }
         rc = cli_exit_merge(rc, r);
     }
-    return finish(a, &s, rc);
+    rc = finish(a, &s, rc);
+done:
+    free(listed);
+    free(list);
+    return rc;
 }
 
 int cmd_extract(int argc, char **argv)
@@ -471,7 +572,7 @@ int cmd_extract(int argc, char **argv)
                          a.features);
     if (rc >= 0)
         return rc;
-    a.many = argc - optind > 1;
+    a.many = argc - optind > 1 || a.files_from; /* a list gives records, however long */
     /* one worker per file: load once here what each would load again */
     if (a.many && a.isolate && dc_library_preload() < 0)
         return cli_error(CLI_EXIT_ERROR, "extract", "%s", dc_error_last()->message);

@@ -150,6 +150,39 @@ if run_in stdin-cap 5 "$T/zeros.bin" -- extract --max-input-mb 1 -; then
     stdout_empty && stderr_lines 1 && stderr_has "standard input is over the" && ok || bad "stdin cap"
 fi
 
+# -o never truncates another run's records (the README's old xargs pipeline
+# kept only the last batch); --files-from - -0 feeds any number of files
+mkdir "$T/many"
+i=0
+while [ $i -lt 300 ]; do printf 'file %d\n' $i >"$T/many/f$i.txt"; i=$((i + 1)); done
+if run first-batch 0 -- extract --jsonl -o "$T/batch.jsonl" "$T/many/f1.txt" "$T/many/f2.txt"; then
+    if run second-batch 4 -- extract --jsonl -o "$T/batch.jsonl" "$T/many/f3.txt" "$T/many/f4.txt"; then
+        [ "$(wc -l <"$T/batch.jsonl")" -eq 2 ] && grep -q "f1.txt" "$T/batch.jsonl" && stderr_lines 1 &&
+            stderr_has "exists and is not empty" && ok || bad "second batch must not truncate"
+    fi
+fi
+if run force 0 -- extract --jsonl --force -o "$T/batch.jsonl" "$T/many/f3.txt"; then
+    [ "$(wc -l <"$T/batch.jsonl")" -eq 1 ] && grep -q "f3.txt" "$T/batch.jsonl" && ok || bad "--force"
+fi
+find "$T/many" -name '*.txt' -print0 >"$T/list0"
+if run_in files-from-0 0 "$T/list0" -- extract --files-from - -0 --jsonl -o "$T/all.jsonl"; then
+    python3 -c "
+import json,sys
+rs=[json.loads(l) for l in open(sys.argv[1])]
+paths=[r['input']['path'] for r in rs]
+assert len(paths)==300 and len(set(paths))==300, (len(paths), len(set(paths)))
+assert all(r['pages'][0]['text'].startswith('file ') for r in rs)" "$T/all.jsonl" && ok || bad "300 files once each"
+fi
+printf '%s\r\n\n%s\n' "$T/many/f5.txt" "$T/nope.txt" >"$T/list"
+if run files-from-lines 4 -- extract --files-from "$T/list" --jsonl; then
+    jsonl_ok 2 && stdout_has "f5.txt" && stdout_has '"code":"NOT_FOUND"' && ok || bad "list with CRLF and a blank line"
+fi
+printf '%s\n-\n' "$T/many/f6.txt" >"$T/list-dash"
+if run_in dash-in-list 2 "$T/list-dash" -- extract --files-from - --jsonl; then
+    stderr_has "standard input holds the --files-from list" && ok || bad "- in a list read from stdin"
+fi
+if run nul-without-list 2 -- extract -0 "$T/hello.txt"; then stderr_has "no list given" && ok || bad "-0 alone"; fi
+
 # an unsupported file among others: its error record, exit 5, one line on stderr
 if run many-unsupported 5 -- extract --jsonl "$T/pic.gif" "$T/hello.txt"; then
     jsonl_ok 2 && stdout_has '"code":"UNSUPPORTED"' && stderr_lines 1 && ok || bad "unsupported record"
