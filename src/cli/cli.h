@@ -114,6 +114,26 @@ void cli_buf_dispose(cli_buf *b);
  */
 int cli_read_file(const char *path, size_t max, char **out, size_t *len);
 
+/* ------------------------------------------------------------ cli_walk.c */
+
+#include <sys/stat.h>
+
+#define CLI_WALK_MAX_DEPTH 64
+
+/* What a walk does with what it finds. file: a regular file (< 0 stops the
+ * walk); problem: a path that is not read (a loop, a dangling link, a
+ * special file, an unreadable folder) with a dc code and why (mtime -1
+ * when unknown). */
+typedef struct {
+    int (*file)(void *ctx, const char *path, const struct stat *sb);
+    void (*problem)(void *ctx, const char *path, long long mtime, int code, const char *msg);
+    void *ctx;
+} cli_walker;
+
+/* Walk path: a file, or a folder recursively in sorted order. < 0 when
+ * out of memory or when file() stopped it. */
+int cli_walk(const cli_walker *w, const char *path);
+
 #ifdef DOCCLASS_FAULT_HOOKS
 /* Test-only (tests/docclass_faulty): misbehave on request, see fault.c. */
 void cli_fault_hook(const char *path);

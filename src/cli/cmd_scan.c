@@ -4,7 +4,6 @@
  * rendering, no OCR) and writes one JSON Lines record per file, then a
  * summary. See docs/scan.md.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -17,8 +16,7 @@
 
 #include "pool.h"
 
-#define SCAN_MAX_FILE  ((size_t)1 << 30) /* 1 GB read per file */
-#define SCAN_MAX_DEPTH 64
+#define SCAN_MAX_FILE ((size_t)1 << 30) /* 1 GB read per file */
 
 typedef struct {
     dc_extract_options opts;
@@ -480,11 +478,6 @@ static void error_record(
 
 /* ------------------------------------------------------------ the walk */
 
-typedef struct {
-    dev_t dev;
-    ino_t ino;
-} dir_id;
-
 /* Queue one regular file (or record why not). */
 static int visit_file(scan_state *st, const char *path, const struct stat *sb)
 {
@@ -504,100 +497,18 @@ static int visit_file(scan_state *st, const char *path, const struct stat *sb)
     return cli_pool_add(st->pool, job);
 }
 
-static int walk(scan_state *st, const char *path, dir_id *stack, int depth);
-
-static int cmp_str(const void *a, const void *b)
+/* cli_walk's callbacks */
+static int walk_file(void *ctx, const char *path, const struct stat *sb)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return visit_file(ctx, path, sb);
 }
 
-static int
-visit_dir(scan_state *st, const char *path, const struct stat *sb, dir_id *stack, int depth)
+static void walk_problem(void *ctx, const char *path, long long mtime, int code, const char *msg)
 {
-    DIR *d;
-    struct dirent *e;
-    char **names = NULL;
-    size_t n = 0, cap = 0, i;
-    int k, rc = 0;
+    scan_state *st = ctx;
 
-    for (k = 0; k < depth; k++) {
-        if (stack[k].dev == sb->st_dev && stack[k].ino == sb->st_ino) {
-            if (in_shard(st->a, path))
-                error_record(st, path, -1, -1, DC_EIO, "symbolic link loop: not followed");
-            return 0;
-        }
-    }
-    if (depth >= SCAN_MAX_DEPTH) {
-        if (in_shard(st->a, path))
-            error_record(st, path, -1, -1, DC_EIO, "folder nesting over 64 levels: not followed");
-        return 0;
-    }
-    d = opendir(path);
-    if (!d) {
-        if (in_shard(st->a, path))
-            error_record(st, path, -1, -1, DC_EIO, strerror(errno));
-        return 0;
-    }
-    stack[depth].dev = sb->st_dev;
-    stack[depth].ino = sb->st_ino;
-    while ((e = readdir(d)) != NULL) {
-        char *full;
-        size_t len;
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        if (n == cap) {
-            char **t = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof(char *));
-            if (!t) {
-                rc = -1;
-                break;
-            }
-            names = t;
-        }
-        len = strlen(path) + strlen(e->d_name) + 2;
-        full = malloc(len);
-        if (!full) {
-            rc = -1;
-            break;
-        }
-        (void)snprintf(full, len, "%s%s%s", path, path[strlen(path) - 1] == '/' ? "" : "/",
-                       e->d_name);
-        names[n++] = full;
-    }
-    (void)closedir(d);
-    /* sorted: the same tree gives the same order of records */
-    if (n > 1) /* an empty folder has no array: qsort(NULL, 0) is undefined */
-        qsort(names, n, sizeof(char *), cmp_str);
-    for (i = 0; i < n; i++) {
-        if (rc >= 0)
-            rc = walk(st, names[i], stack, depth + 1);
-        free(names[i]);
-    }
-    free(names);
-    return rc;
-}
-
-static int walk(scan_state *st, const char *path, dir_id *stack, int depth)
-{
-    struct stat sb;
-
-    if (stat(path, &sb) < 0) {
-        struct stat lsb;
-        int dangling = lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode);
-        if (in_shard(st->a, path))
-            error_record(st, path, -1, -1, errno == ENOENT && !dangling ? DC_ENOTFOUND : DC_EIO,
-                         dangling         ? "dangling symbolic link"
-                         : errno == ELOOP ? "symbolic link loop"
-                                          : strerror(errno));
-        return 0;
-    }
-    if (S_ISDIR(sb.st_mode))
-        return visit_dir(st, path, &sb, stack, depth);
-    if (S_ISREG(sb.st_mode))
-        return visit_file(st, path, &sb);
     if (in_shard(st->a, path))
-        error_record(st, path, -1, (long long)sb.st_mtime, DC_EIO,
-                     "special file (device, FIFO or socket): not read");
-    return 0;
+        error_record(st, path, -1, mtime, code, msg);
 }
 
 /* ------------------------------------------------------------ the worker */
@@ -997,7 +908,7 @@ static int open_output(scan_state *st)
 static int run_scan(scan_args *a, int npaths, char **paths)
 {
     scan_state st;
-    dir_id stack[SCAN_MAX_DEPTH + 1];
+    cli_walker walker = {walk_file, walk_problem, NULL};
     int rc, i;
 
     memset(&st, 0, sizeof(st));
@@ -1013,6 +924,7 @@ static int run_scan(scan_args *a, int npaths, char **paths)
         rc = cli_error(CLI_EXIT_ERROR, "scan", "out of memory");
         goto done;
     }
+    walker.ctx = &st;
     st.t0 = cli_now();
     for (i = 0; i < npaths; i++) {
         struct stat sb;
@@ -1020,7 +932,7 @@ static int run_scan(scan_args *a, int npaths, char **paths)
             rc = cli_error(CLI_EXIT_INPUT, "scan", "%s: %s", paths[i], strerror(errno));
             goto done;
         }
-        if (walk(&st, paths[i], stack, 0) < 0) {
+        if (cli_walk(&walker, paths[i]) < 0) {
             rc = cli_error(CLI_EXIT_ERROR, "scan", "out of memory");
             goto done;
         }
