@@ -55,7 +55,8 @@ static void print_help(void)
         "Extract each FILE the way Amazon Comprehend's ClassifyDocument would and print\n"
         "the result: DocumentMetadata, DocumentType, Errors, Warnings and the text of\n"
         "every page, with the extractor used for it and why. A FILE of - is standard\n"
-        "input.\n\n"
+        "input; a folder is walked as scan walks it (ZIP members one by one);\n"
+        "archive.zip!inner/name is a ZIP member.\n\n"
         "Options:\n"
         "  -c, --config FILE        DocumentReaderConfig JSON (as the AWS CLI's\n"
         "                           --document-reader-config file://FILE); a pipe\n"
@@ -309,6 +310,50 @@ static int parse_args(extract_args *a, int argc, char **argv)
 }
 
 /*
+ * "archive.zip!inner/name" (as scan names ZIP members): the member's bytes,
+ * when path is no file itself and a prefix before a '!' is a ZIP archive
+ * holding the rest. Returns 1 (member read), 0 (not a member path), or a
+ * dc code < 0 with why.
+ */
+static int
+read_member(const char *path, size_t max, char **data, size_t *len, char *why, size_t wsz)
+{
+    struct stat sb;
+    const char *bang;
+
+    if (stat(path, &sb) == 0)
+        return 0;
+    for (bang = strchr(path, '!'); bang; bang = strchr(bang + 1, '!')) {
+        char archive[4096];
+        dc_archive *arc = NULL;
+        size_t idx;
+        void *bytes = NULL;
+        int err;
+        if ((size_t)(bang - path) >= sizeof(archive))
+            break;
+        memcpy(archive, path, (size_t)(bang - path));
+        archive[bang - path] = '\0';
+        if (stat(archive, &sb) != 0 || !S_ISREG(sb.st_mode) || dc_archive_open(&arc, archive) < 0)
+            continue;
+        idx = dc_archive_find(arc, bang + 1);
+        if (idx == (size_t)-1) {
+            (void)snprintf(why, wsz, "%s holds no member %s", archive, bang + 1);
+            dc_archive_free(arc);
+            return DC_ENOTFOUND;
+        }
+        err = dc_archive_read(arc, idx, &bytes, len, max);
+        if (err < 0)
+            (void)snprintf(why, wsz, "%s", dc_error_last()->message);
+        dc_archive_free(arc);
+        if (err < 0)
+            return err;
+        *data = bytes;
+        return 1;
+    }
+    return 0;
+}
+
+/*
  * Extract one file and render its record (JSON object or text) into *rec.
  * Returns the file's exit code; *rec may stay empty (error with no record).
  */
@@ -318,10 +363,11 @@ static int produce(const extract_args *a, const char *path, cli_buf *rec)
     char *json = NULL;
     unsigned flags = a->jsonl ? DC_JSON_COMPACT : 0;
     int rc = CLI_EXIT_OK;
-    char *data = NULL; /* standard input's bytes ("-") */
+    char *data = NULL; /* standard input's or a ZIP member's bytes */
+    int member = 0;
     size_t len = 0, jlen = 0;
     dc_render_options ro = DC_RENDER_OPTIONS_INIT;
-    char why[128] = "";
+    char why[8400] = "";
     const char *msg;
     int err;
 
@@ -339,7 +385,15 @@ static int produce(const extract_args *a, const char *path, cli_buf *rec)
         else
             err = dc_document_extract_mem(&doc, data, len, "-", &a->opts);
     } else {
-        err = dc_document_extract_file(&doc, path, &a->opts);
+        dc_extract_options eff;
+        err = dc_extract_options_effective(&eff, &a->opts);
+        if (err >= 0)
+            err = read_member(path, eff.max_input_bytes, &data, &len, why, sizeof(why));
+        member = err == 1;
+        if (member) /* a ZIP member, read from its archive */
+            err = dc_document_extract_mem(&doc, data, len, path, &a->opts);
+        else if (err == 0)
+            err = dc_document_extract_file(&doc, path, &a->opts);
     }
     if (err < 0) {
         msg = why[0] ? why : dc_error_last()->message;
@@ -365,7 +419,10 @@ static int produce(const extract_args *a, const char *path, cli_buf *rec)
     else if (cli_buf_add(rec, json, jlen) < 0)
         rc = cli_error(CLI_EXIT_ERROR, "extract", "%s: out of memory", path);
 done:
-    free(data);
+    if (member)
+        dc_free(data);
+    else
+        free(data);
     dc_free(json);
     dc_document_free(doc);
     return rc;
@@ -459,6 +516,13 @@ static int finish(const extract_args *a, sink *s, int rc)
     return rc;
 }
 
+static int is_dir(const char *path)
+{
+    struct stat sb;
+
+    return strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
 /* -o FILE: never truncate what another run wrote, unless --force. */
 static int open_output(const extract_args *a, sink *s)
 {
@@ -518,6 +582,104 @@ static int read_list(const extract_args *a, char **data, char ***names, size_t *
     return -1;
 }
 
+/* A folder given to extract: walked as scan walks it (cli_walk.c). */
+typedef struct {
+    const extract_args *a;
+    sink *s;
+    int rc;
+    int stop;
+} walk_ctx;
+
+static int extract_members(const extract_args *a, sink *s, const char *path);
+static int is_zip(const char *path);
+
+static int walk_file(void *ctx, const char *path, const struct stat *sb)
+{
+    walk_ctx *w = ctx;
+    int r = is_zip(path) ? extract_members(w->a, w->s, path) : extract_one(w->a, w->s, path);
+
+    (void)sb;
+    if (r < 0) {
+        w->stop = 1;
+        return -1;
+    }
+    w->rc = cli_exit_merge(w->rc, r);
+    return 0;
+}
+
+static void walk_problem(void *ctx, const char *path, long long mtime, int code, const char *msg)
+{
+    walk_ctx *w = ctx;
+    char *json = NULL;
+    int r = cli_error(cli_exit_code(code), "extract", "%s: %s", path, msg);
+
+    (void)mtime;
+    if (w->a->format != DC_OUTPUT_TEXT &&
+        dc_error_record_to_json(&json, path, code, msg, w->a->jsonl ? DC_JSON_COMPACT : 0) >= 0 &&
+        emit_record(w->a, w->s, json, strlen(json)) < 0)
+        w->stop = 1;
+    dc_free(json);
+    w->rc = cli_exit_merge(w->rc, r);
+}
+
+/* A plain ZIP archive (not a Word document): 1 when path is one. */
+static int is_zip(const char *path)
+{
+    unsigned char magic[4];
+    dc_detection det;
+    FILE *f = fopen(path, "rb");
+    int zip = f && fread(magic, 1, 4, f) == 4 && memcmp(magic, "PK\003\004", 4) == 0;
+
+    if (f)
+        (void)fclose(f);
+    return zip && dc_detect_file(&det, path, NULL) >= 0 && det.kind && strcmp(det.kind, "zip") == 0;
+}
+
+/* Every member of a ZIP archive, as scan lists them: "archive.zip!name". */
+static int extract_members(const extract_args *a, sink *s, const char *path)
+{
+    dc_archive *arc = NULL;
+    int rc = CLI_EXIT_OK;
+    size_t i;
+
+    if (dc_archive_open(&arc, path) < 0)
+        return extract_one(a, s, path); /* its own error record */
+    for (i = 0; i < dc_archive_count(arc); i++) {
+        char name[8192];
+        int r;
+        if ((size_t)snprintf(name, sizeof(name), "%s!%s", path, dc_archive_name(arc, i)) >=
+            sizeof(name))
+            continue;
+        r = extract_one(a, s, name);
+        if (r < 0) {
+            rc = -1;
+            break;
+        }
+        rc = cli_exit_merge(rc, r);
+    }
+    dc_archive_free(arc);
+    return rc;
+}
+
+/* One FILE or list entry: a folder is walked, a ZIP archive's members
+ * extracted one by one, anything else extracted. */
+static int extract_arg(const extract_args *a, sink *s, const char *f)
+{
+    struct stat sb;
+
+    if (strcmp(f, "-") != 0 && stat(f, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        walk_ctx w = {a, s, CLI_EXIT_OK, 0};
+        cli_walker walker = {walk_file, walk_problem, NULL};
+        walker.ctx = &w;
+        if (cli_walk(&walker, f) < 0 && !w.stop)
+            return cli_error(CLI_EXIT_ERROR, "extract", "%s: out of memory", f);
+        return w.stop ? -1 : w.rc;
+    }
+    if (strcmp(f, "-") != 0 && is_zip(f))
+        return extract_members(a, s, f);
+    return extract_one(a, s, f);
+}
+
 static int run(const extract_args *a, int nfiles, char **files)
 {
     sink s = {stdout, 0};
@@ -540,7 +702,7 @@ static int run(const extract_args *a, int nfiles, char **files)
         int r = strcmp(f, "-") == 0 && a->files_from && strcmp(a->files_from, "-") == 0
                     ? cli_error(CLI_EXIT_USAGE, "extract",
                                 "-: standard input holds the --files-from list, not a document")
-                    : extract_one(a, &s, f);
+                    : extract_arg(a, &s, f);
         if (r < 0) {
             rc = -1;
             break;
@@ -572,7 +734,8 @@ int cmd_extract(int argc, char **argv)
                          a.features);
     if (rc >= 0)
         return rc;
-    a.many = argc - optind > 1 || a.files_from; /* a list gives records, however long */
+    /* a list or a folder gives records, however many files it holds */
+    a.many = argc - optind > 1 || a.files_from || (argc - optind == 1 && is_dir(argv[optind]));
     /* one worker per file: load once here what each would load again */
     if (a.many && a.isolate && dc_library_preload() < 0)
         return cli_error(CLI_EXIT_ERROR, "extract", "%s", dc_error_last()->message);

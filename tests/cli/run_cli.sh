@@ -81,7 +81,8 @@ if run extract-missing-value 2 -- extract "$T/hello.txt" --config; then stdout_e
 if run missing 4 -- extract "$T/nope.pdf"; then
     stdout_empty && stderr_lines 1 && stderr_has "^docclass: extract: $T/nope.pdf: no such file$" && ok || bad "one line"
 fi
-if run directory 4 -- extract "$T"; then stdout_empty && stderr_lines 1 && stderr_has "is a directory" && ok || bad "one line"; fi
+mkdir "$T/emptydir"
+if run empty-folder 0 -- extract "$T/emptydir"; then py "j==[]" && stderr_lines 0 && ok || bad "an empty folder is an empty list"; fi
 if run empty 5 -- extract "$T/empty.bin"; then stdout_empty && stderr_lines 1 && stderr_has "empty" && ok || bad "one line"; fi
 if run gif 5 -- extract "$T/pic.gif"; then stdout_empty && stderr_lines 1 && stderr_has "UNSUPPORTED_DOC_TYPE" && ok || bad "one line"; fi
 if run bad-config 3 -- extract --config "$T/bogus.json" "$T/hello.txt"; then
@@ -182,6 +183,31 @@ if run_in dash-in-list 2 "$T/list-dash" -- extract --files-from - --jsonl; then
     stderr_has "standard input holds the --files-from list" && ok || bad "- in a list read from stdin"
 fi
 if run nul-without-list 2 -- extract -0 "$T/hello.txt"; then stderr_has "no list given" && ok || bad "-0 alone"; fi
+
+# a folder is walked as scan walks it: sorted, ZIP members one by one,
+# loops, dangling links and special files as error records
+mkdir -p "$T/tree/sub"
+printf 'top\n' >"$T/tree/top.txt"
+printf 'deep\n' >"$T/tree/sub/deep.txt"
+ln -s .. "$T/tree/sub/loop"
+ln -s nowhere "$T/tree/dangling"
+mkfifo "$T/tree/fifo"
+python3 -c "
+import zipfile,sys
+z=zipfile.ZipFile(sys.argv[1],'w'); z.writestr('in/z1.txt','zipped one\n'); z.writestr('in/z2.txt','zipped two\n'); z.close()" "$T/tree/arc.zip"
+if run folder 4 -- extract --jsonl "$T/tree"; then
+    python3 -c "
+import json,sys
+t=sys.argv[1]
+rs=[json.loads(l) for l in open(sys.argv[2])]
+got=[(r['input']['path'][len(t)+1:], r.get('error',{}).get('code')) for r in rs]
+want=[('arc.zip!in/z1.txt',None),('arc.zip!in/z2.txt',None),('dangling','IO_ERROR'),('fifo','IO_ERROR'),
+      ('sub/deep.txt',None),('sub/loop','IO_ERROR'),('top.txt',None)]
+assert got==want, got
+assert rs[0]['pages'][0]['text']=='zipped one\n'" "$T/tree" "$T/out" && stderr_lines 3 && ok || bad "folder records"
+fi
+if run member 0 -- extract --format text "$T/tree/arc.zip!in/z2.txt"; then stdout_has "zipped two" && ok || bad "member path"; fi
+if run no-member 4 -- extract "$T/tree/arc.zip!in/z9.txt"; then stderr_has "holds no member in/z9.txt" && ok || bad "missing member"; fi
 
 # an unsupported file among others: its error record, exit 5, one line on stderr
 if run many-unsupported 5 -- extract --jsonl "$T/pic.gif" "$T/hello.txt"; then
