@@ -114,6 +114,26 @@ void cli_buf_dispose(cli_buf *b);
  */
 int cli_read_file(const char *path, size_t max, char **out, size_t *len);
 
+#include <stdint.h>
+
+/* FNV-1a of a string: the set's hash, and scan's --shard (a path belongs
+ * to shard hash % N). */
+uint64_t cli_fnv1a(const char *s);
+
+/* A set of strings with a small flag each (open addressing): resume
+ * indexes, seen paths. Zero-initialise; free with cli_strset_free. */
+typedef struct {
+    char **slot;
+    unsigned char *flag;
+    size_t cap, n;
+} cli_strset;
+
+/* Add key (copied) or update its flag; -1 when out of memory. */
+int cli_strset_add(cli_strset *s, const char *key, unsigned char flag);
+/* 0 absent, else 1 + its flag. */
+int cli_strset_get(const cli_strset *s, const char *key);
+void cli_strset_free(cli_strset *s);
+
 /* ------------------------------------------------------------ cli_walk.c */
 
 #include <sys/stat.h>

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -99,4 +100,91 @@ done:
         errno = e;
     }
     return err;
+}
+
+/* ------------------------------------------------------------ a set of strings */
+
+/* Open addressing over FNV-1a hashes. */
+
+uint64_t cli_fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static int strset_grow(cli_strset *s)
+{
+    cli_strset t = {NULL, NULL, s->cap ? s->cap * 2 : 1024, 0};
+    size_t i;
+
+    t.slot = calloc(t.cap, sizeof(char *));
+    t.flag = calloc(t.cap, 1);
+    if (!t.slot || !t.flag) {
+        free(t.slot);
+        free(t.flag);
+        return -1;
+    }
+    for (i = 0; i < s->cap; i++) {
+        if (s->slot[i]) {
+            size_t j = cli_fnv1a(s->slot[i]) & (t.cap - 1);
+            while (t.slot[j])
+                j = (j + 1) & (t.cap - 1);
+            t.slot[j] = s->slot[i];
+            t.flag[j] = s->flag[i];
+            t.n++;
+        }
+    }
+    free(s->slot);
+    free(s->flag);
+    *s = t;
+    return 0;
+}
+
+/* Index of key, or of the empty slot where it would go. */
+static size_t strset_pos(const cli_strset *s, const char *key)
+{
+    size_t j = cli_fnv1a(key) & (s->cap - 1);
+    while (s->slot[j] && strcmp(s->slot[j], key) != 0)
+        j = (j + 1) & (s->cap - 1);
+    return j;
+}
+
+int cli_strset_add(cli_strset *s, const char *key, unsigned char flag)
+{
+    size_t j;
+
+    if ((s->n + 1) * 2 > s->cap && strset_grow(s) < 0)
+        return -1;
+    j = strset_pos(s, key);
+    if (!s->slot[j]) {
+        s->slot[j] = strdup(key);
+        if (!s->slot[j])
+            return -1;
+        s->n++;
+    }
+    s->flag[j] = flag;
+    return 0;
+}
+
+/* 0 absent, else 1 + flag */
+int cli_strset_get(const cli_strset *s, const char *key)
+{
+    size_t j;
+    if (!s->cap)
+        return 0;
+    j = strset_pos(s, key);
+    return s->slot[j] ? 1 + s->flag[j] : 0;
+}
+
+void cli_strset_free(cli_strset *s)
+{
+    size_t i;
+    for (i = 0; i < s->cap; i++)
+        free(s->slot[i]);
+    free(s->slot);
+    free(s->flag);
 }

@@ -286,98 +286,6 @@ static int parse_args(scan_args *a, int argc, char **argv)
     return -1;
 }
 
-/* ------------------------------------------------------------ a set of strings */
-
-/* Open addressing over FNV-1a hashes: the resume index and seen paths. */
-typedef struct {
-    char **slot;
-    unsigned char *flag;
-    size_t cap, n;
-} strset;
-
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-static int strset_grow(strset *s)
-{
-    strset t = {NULL, NULL, s->cap ? s->cap * 2 : 1024, 0};
-    size_t i;
-
-    t.slot = calloc(t.cap, sizeof(char *));
-    t.flag = calloc(t.cap, 1);
-    if (!t.slot || !t.flag) {
-        free(t.slot);
-        free(t.flag);
-        return -1;
-    }
-    for (i = 0; i < s->cap; i++) {
-        if (s->slot[i]) {
-            size_t j = fnv1a(s->slot[i]) & (t.cap - 1);
-            while (t.slot[j])
-                j = (j + 1) & (t.cap - 1);
-            t.slot[j] = s->slot[i];
-            t.flag[j] = s->flag[i];
-            t.n++;
-        }
-    }
-    free(s->slot);
-    free(s->flag);
-    *s = t;
-    return 0;
-}
-
-/* Index of key, or of the empty slot where it would go. */
-static size_t strset_pos(const strset *s, const char *key)
-{
-    size_t j = fnv1a(key) & (s->cap - 1);
-    while (s->slot[j] && strcmp(s->slot[j], key) != 0)
-        j = (j + 1) & (s->cap - 1);
-    return j;
-}
-
-static int strset_add(strset *s, const char *key, unsigned char flag)
-{
-    size_t j;
-
-    if ((s->n + 1) * 2 > s->cap && strset_grow(s) < 0)
-        return -1;
-    j = strset_pos(s, key);
-    if (!s->slot[j]) {
-        s->slot[j] = strdup(key);
-        if (!s->slot[j])
-            return -1;
-        s->n++;
-    }
-    s->flag[j] = flag;
-    return 0;
-}
-
-/* 0 absent, else 1 + flag */
-static int strset_get(const strset *s, const char *key)
-{
-    size_t j;
-    if (!s->cap)
-        return 0;
-    j = strset_pos(s, key);
-    return s->slot[j] ? 1 + s->flag[j] : 0;
-}
-
-static void strset_free(strset *s)
-{
-    size_t i;
-    for (i = 0; i < s->cap; i++)
-        free(s->slot[i]);
-    free(s->slot);
-    free(s->flag);
-}
-
 /* ------------------------------------------------------------ state */
 
 typedef struct {
@@ -385,8 +293,8 @@ typedef struct {
     cli_pool *pool;
     int out_fd;
     dc_scan_summary *sum;
-    strset done;  /* resume: "path\tsize\tmtime" already recorded (flag 1: archive) */
-    size_t total; /* jobs known so far */
+    cli_strset done; /* resume: "path\tsize\tmtime" already recorded (flag 1: archive) */
+    size_t total;    /* jobs known so far */
     size_t finished;
     size_t errors;
     double t0, last_progress;
@@ -423,7 +331,7 @@ static char *find_in(char *hay, size_t n, const char *needle)
 
 static int in_shard(const scan_args *a, const char *path)
 {
-    return a->shard_n == 0 || fnv1a(path) % a->shard_n == a->shard_i;
+    return a->shard_n == 0 || cli_fnv1a(path) % a->shard_n == a->shard_i;
 }
 
 /* Append one record as one write, so a killed scan leaves whole lines. */
@@ -465,7 +373,7 @@ static void error_record(
     char key[8192];
 
     key_of(key, sizeof(key), path, size, mtime);
-    if (st->a->resume && strset_get(&st->done, key))
+    if (st->a->resume && cli_strset_get(&st->done, key))
         return; /* recorded by the run being resumed */
     if (dc_scan_error_json(&rec, &meta, code, msg) < 0) {
         st->failed = 1;
@@ -487,7 +395,7 @@ static int visit_file(scan_state *st, const char *path, const struct stat *sb)
     if (!in_shard(st->a, path))
         return 0;
     key_of(key, sizeof(key), path, (long long)sb->st_size, (long long)sb->st_mtime);
-    if (st->a->resume && strset_get(&st->done, key) == 1)
+    if (st->a->resume && cli_strset_get(&st->done, key) == 1)
         return 0; /* recorded, not an archive */
     if ((size_t)snprintf(job, sizeof(job), "F\t%s", path) >= sizeof(job)) {
         error_record(st, path, -1, -1, DC_EIO, "path too long");
@@ -722,7 +630,7 @@ static void queue_members(scan_state *st, const char *archive, const char *lines
             continue; /* path too long to be a job */
         }
         key_of(key, sizeof(key), display, size, mtime);
-        if (!(st->a->resume && strset_get(&st->done, key)) &&
+        if (!(st->a->resume && cli_strset_get(&st->done, key)) &&
             snprintf(job, sizeof(job), "Z\t%s\t%.*s", archive, (int)(name - idx - 1) + nlen,
                      idx + 1) < (int)sizeof(job) &&
             cli_pool_add(st->pool, job) == 0)
@@ -764,7 +672,7 @@ on_result(void *ctx, size_t job, int status, const char *data, size_t len, const
         int already = 0;
         if (nl && j[0] == 'F' && stat(path, &sb) == 0) {
             key_of(key, sizeof(key), path, (long long)sb.st_size, (long long)sb.st_mtime);
-            already = st->a->resume && strset_get(&st->done, key) == 2;
+            already = st->a->resume && cli_strset_get(&st->done, key) == 2;
             queue_members(st, path, nl);
         }
         if (!already)
@@ -805,7 +713,7 @@ static int load_done(scan_state *st, const char *path)
         if (dc_scan_record_key(line, &p, &size, &mtime, &arch) >= 0) {
             char key[8192];
             key_of(key, sizeof(key), p, size, mtime);
-            (void)strset_add(&st->done, key, (unsigned char)arch);
+            (void)cli_strset_add(&st->done, key, (unsigned char)arch);
         }
         dc_free(p);
     }
@@ -947,7 +855,7 @@ static int run_scan(scan_args *a, int npaths, char **paths)
 done:
     cli_pool_free(st.pool);
     dc_scan_summary_free(st.sum);
-    strset_free(&st.done);
+    cli_strset_free(&st.done);
     if (st.out_fd > STDOUT_FILENO)
         close(st.out_fd);
     return rc;
