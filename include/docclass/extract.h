@@ -211,6 +211,14 @@ DC_API int dc_document_refusal(const dc_document *doc,
                                const char **exception,
                                const char **message);
 
+/**
+ * The input path of an extract record (a result or an error record, one
+ * JSON Lines line): what --resume keys on.
+ * @param[out] path malloc'd copy; free with dc_free()
+ * @return DC_OK, DC_EINVAL (not such a record), DC_ENOMEM
+ */
+DC_API int dc_record_path(const char *record, char **path);
+
 /** JSON rendering flags. */
 #define DC_JSON_COMPACT 0x01u /**< one line (for JSON Lines) */
 

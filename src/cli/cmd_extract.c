@@ -26,6 +26,7 @@ typedef struct {
     const char *files_from;  /* --files-from FILE ("-": standard input) */
     int nul;                 /* -0: the list is NUL-separated */
     int force;               /* --force: overwrite a non-empty -o FILE */
+    int resume;              /* --resume: skip the files -o FILE has records of */
     cli_limits limits;
 } extract_args;
 
@@ -46,6 +47,7 @@ enum {
     OPT_NO_ISOLATION,
     OPT_FILES_FROM,
     OPT_FORCE,
+    OPT_RESUME,
 };
 
 static void print_help(void)
@@ -73,6 +75,8 @@ static void print_help(void)
         "                           exists and is not empty is refused (records another\n"
         "                           run wrote are never lost) unless --force\n"
         "      --force              overwrite a non-empty --output FILE\n"
+        "      --resume             with -o FILE --jsonl: skip the files FILE already has\n"
+        "                           records of (a torn last line is cut off) and append\n"
         "      --files-from LIST    extract the files named in LIST, one a line (- reads\n"
         "                           the list from standard input), after any FILE given\n"
         "  -0, --null               the --files-from list is NUL-separated (find -print0,\n"
@@ -236,6 +240,9 @@ static int parse_option(extract_args *a, int c, char **argv)
     case OPT_FORCE:
         a->force = 1;
         break;
+    case OPT_RESUME:
+        a->resume = 1;
+        break;
     case OPT_LIMITS:
         if (strcmp(optarg, "realtime") == 0)
             a->opts.limits = DC_LIMITS_REALTIME;
@@ -288,6 +295,7 @@ static int parse_args(extract_args *a, int argc, char **argv)
         {"files-from", required_argument, NULL, OPT_FILES_FROM},
         {"null", no_argument, NULL, '0'},
         {"force", no_argument, NULL, OPT_FORCE},
+        {"resume", no_argument, NULL, OPT_RESUME},
         CLI_SHARED_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -303,6 +311,12 @@ static int parse_args(extract_args *a, int argc, char **argv)
     }
     if (optind >= argc && !a->files_from)
         return cli_usage("extract", "no FILE given (or --files-from LIST)");
+    if (a->resume && (!a->output || !a->jsonl || a->format == DC_OUTPUT_TEXT))
+        return cli_usage("extract", "--resume needs -o FILE and --jsonl (records are appended "
+                                    "to FILE, one a line)");
+    if (a->resume && a->force)
+        return cli_usage("extract", "--resume keeps FILE's records, --force replaces them: "
+                                    "not both");
     if (a->nul && !a->files_from)
         return cli_usage("extract",
                          "-0 reads the --files-from list as NUL-separated: no list given");
@@ -450,7 +464,9 @@ static int work_fn(void *payload, int fd)
 
 typedef struct {
     FILE *out;
-    size_t written; /* records written so far (for the JSON array separators) */
+    size_t written;  /* records written so far (for the JSON array separators) */
+    cli_strset done; /* --resume: paths -o FILE already has records of */
+    size_t skipped;  /* files skipped for that */
 } sink;
 
 static int emit_record(const extract_args *a, sink *s, const char *rec, size_t len)
@@ -465,6 +481,10 @@ static int emit_record(const extract_args *a, sink *s, const char *rec, size_t l
         return -1;
     if ((a->jsonl || !a->many) && cli_write(s->out, "\n", 1) < 0)
         return -1;
+    /* JSON Lines into a file: each record reaches the file as it is done, so
+     * a killed run leaves whole records (and at most one torn line) */
+    if (a->jsonl && a->output && fflush(s->out) != 0)
+        return -1;
     s->written++;
     return 0;
 }
@@ -477,6 +497,10 @@ static int extract_one(const extract_args *a, sink *s, const char *path)
     char msg[256];
     int rc;
 
+    if (a->resume && cli_strset_get(&s->done, path)) {
+        s->skipped++; /* recorded by the run being resumed */
+        return CLI_EXIT_OK;
+    }
     if (a->isolate) {
         work w = {a, path};
         rc = cli_supervise(&a->limits, work_fn, &w, &rec.ptr, &rec.len, msg, sizeof(msg));
@@ -523,13 +547,65 @@ static int is_dir(const char *path)
     return strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+/* --resume: index the paths of the records in -o FILE; a torn last line
+ * (a run killed while writing it) is cut off. */
+static int load_done(const extract_args *a, sink *s)
+{
+    char *data = NULL, *line, *next, *last;
+    size_t len = 0;
+    int err = cli_read_file(a->output, (size_t)8 << 30, &data, &len);
+
+    if (err == DC_ENOTFOUND)
+        return -1;
+    if (err < 0)
+        return cli_error(CLI_EXIT_INPUT, "extract", "%s: cannot read it to resume: %s", a->output,
+                         err == DC_ELIMIT ? "over 8 GB" : strerror(errno));
+    if (len && data[len - 1] != '\n') {
+        for (last = data + len; last > data && last[-1] != '\n'; last--)
+            ;
+        if (truncate(a->output, (off_t)(last - data)) < 0) {
+            free(data);
+            return cli_error(CLI_EXIT_INPUT, "extract", "%s: cannot cut its torn last line: %s",
+                             a->output, strerror(errno));
+        }
+        cli_warn("extract: %s: the last record was cut short (a killed run): removed", a->output);
+        len = (size_t)(last - data);
+        data[len] = '\0';
+    }
+    for (line = len ? data : NULL; line && *line; line = next) {
+        char *p = NULL;
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        if (dc_record_path(line, &p) >= 0 && cli_strset_add(&s->done, p, 0) < 0) {
+            dc_free(p);
+            free(data);
+            return cli_error(CLI_EXIT_ERROR, "extract", "out of memory");
+        }
+        dc_free(p);
+    }
+    free(data);
+    return -1;
+}
+
 /* -o FILE: never truncate what another run wrote, unless --force. */
 static int open_output(const extract_args *a, sink *s)
 {
     struct stat sb;
+    int rc;
 
     if (!a->output)
         return -1;
+    if (a->resume) {
+        rc = load_done(a, s);
+        if (rc >= 0)
+            return rc;
+        s->out = fopen(a->output, "a");
+        if (!s->out)
+            return cli_error(CLI_EXIT_INPUT, "extract", "%s: cannot open for appending: %s",
+                             a->output, strerror(errno));
+        return -1;
+    }
     if (!a->force && stat(a->output, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
         return cli_error(CLI_EXIT_INPUT, "extract",
                          "%s: exists and is not empty (%lld bytes): not overwritten; --force "
@@ -682,7 +758,7 @@ static int extract_arg(const extract_args *a, sink *s, const char *f)
 
 static int run(const extract_args *a, int nfiles, char **files)
 {
-    sink s = {stdout, 0};
+    sink s = {stdout, 0, {NULL, NULL, 0, 0}, 0};
     int rc = CLI_EXIT_OK;
     char *list = NULL, **listed = NULL;
     size_t nlisted = 0, i;
@@ -710,7 +786,11 @@ static int run(const extract_args *a, int nfiles, char **files)
         rc = cli_exit_merge(rc, r);
     }
     rc = finish(a, &s, rc);
+    if (s.skipped)
+        cli_warn("extract: %zu files skipped: %s already has their records (--resume)", s.skipped,
+                 a->output);
 done:
+    cli_strset_free(&s.done);
     free(listed);
     free(list);
     return rc;

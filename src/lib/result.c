@@ -275,3 +275,22 @@ int dc_error_record_to_json(
     json_decref(j);
     return err;
 }
+
+int dc_record_path(const char *record, char **path)
+{
+    json_error_t jerr;
+    json_t *rec = json_loads(record, 0, &jerr);
+    const char *p;
+    int err = DC_OK;
+
+    *path = NULL;
+    if (!rec)
+        return dc_error_set(DC_EINVAL, "not a JSON record: %s", jerr.text);
+    p = json_string_value(json_object_get(json_object_get(rec, "input"), "path"));
+    if (!p)
+        err = dc_error_set(DC_EINVAL, "record without input.path");
+    else if (!(*path = dc_strdup(p)))
+        err = DC_ENOMEM;
+    json_decref(rec);
+    return err;
+}

@@ -174,6 +174,28 @@ paths=[r['input']['path'] for r in rs]
 assert len(paths)==300 and len(set(paths))==300, (len(paths), len(set(paths)))
 assert all(r['pages'][0]['text'].startswith('file ') for r in rs)" "$T/all.jsonl" && ok || bad "300 files once each"
 fi
+# SIGKILL mid-run, then --resume: every file exactly once; a torn last
+# line is cut off and its file extracted again
+"$BIN" -q extract --files-from "$T/list0" -0 --jsonl -o "$T/killed.jsonl" &
+pid=$!
+tries=0
+while [ "$(cat "$T/killed.jsonl" 2>/dev/null | wc -l)" -lt 20 ] && [ $tries -lt 500 ]; do
+    sleep 0.01
+    tries=$((tries + 1))
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+before=$(wc -l <"$T/killed.jsonl")
+printf '{"docclass_version":"0.1.0","input":{"path":"torn' >>"$T/killed.jsonl"
+if run resume 0 -- extract --files-from "$T/list0" -0 --jsonl --resume -o "$T/killed.jsonl"; then
+    python3 -c "
+import json,sys
+rs=[json.loads(l) for l in open(sys.argv[1])]
+paths=[r['input']['path'] for r in rs]
+assert len(paths)==300 and len(set(paths))==300, (len(paths), len(set(paths)))" "$T/killed.jsonl" &&
+        stderr_has "cut short" && ok || bad "resume after kill -9 ($before records before)"
+fi
+if run resume-needs-jsonl 2 -- extract --resume -o "$T/x.json" "$T/hello.txt"; then stderr_has "needs -o FILE and --jsonl" && ok || bad "usage"; fi
 printf '%s\r\n\n%s\n' "$T/many/f5.txt" "$T/nope.txt" >"$T/list"
 if run files-from-lines 4 -- extract --files-from "$T/list" --jsonl; then
     jsonl_ok 2 && stdout_has "f5.txt" && stdout_has '"code":"NOT_FOUND"' && ok || bad "list with CRLF and a blank line"
