@@ -120,6 +120,13 @@ int cli_read_file(const char *path, size_t max, char **out, size_t *len);
  * to shard hash % N). */
 uint64_t cli_fnv1a(const char *s);
 
+/* --shard I/N or auto/N (the index from AWS_BATCH_JOB_ARRAY_INDEX,
+ * JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID): -1 when parsed, else the
+ * usage exit code with a message for cmd. */
+int cli_parse_shard(const char *cmd, const char *s, unsigned long *i, unsigned long *n);
+/* A path is in shard i of n (n 0: no sharding): FNV-1a of the path as given. */
+int cli_in_shard(const char *path, unsigned long i, unsigned long n);
+
 /* A set of strings with a small flag each (open addressing): resume
  * indexes, seen paths. Zero-initialise; free with cli_strset_free. */
 typedef struct {

@@ -188,3 +188,54 @@ void cli_strset_free(cli_strset *s)
     free(s->slot);
     free(s->flag);
 }
+
+/* ------------------------------------------------------------ shards */
+
+static int shard_index_from_env(unsigned long *out)
+{
+    static const char *const vars[] = {"AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX",
+                                       "SLURM_ARRAY_TASK_ID"};
+    size_t i;
+
+    for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+        const char *v = getenv(vars[i]);
+        char *end = NULL;
+        if (v && *v) {
+            *out = strtoul(v, &end, 10);
+            return *end ? -1 : 0;
+        }
+    }
+    return -1;
+}
+
+int cli_parse_shard(const char *cmd, const char *s, unsigned long *i, unsigned long *n)
+{
+    const char *slash = strchr(s, '/');
+    char *end = NULL;
+
+    if (!slash)
+        goto bad;
+    *n = strtoul(slash + 1, &end, 10);
+    if (*end || *n == 0)
+        goto bad;
+    if (strncmp(s, "auto/", 5) == 0) {
+        if (shard_index_from_env(i) < 0)
+            return cli_usage(cmd,
+                             "--shard %s: none of AWS_BATCH_JOB_ARRAY_INDEX, "
+                             "JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID is a number",
+                             s);
+    } else {
+        *i = strtoul(s, &end, 10);
+        if (end != slash)
+            goto bad;
+    }
+    if (*i < *n)
+        return -1;
+bad:
+    return cli_usage(cmd, "--shard: '%s' is not I/N with 0 <= I < N, or auto/N", s);
+}
+
+int cli_in_shard(const char *path, unsigned long i, unsigned long n)
+{
+    return n == 0 || cli_fnv1a(path) % n == i;
+}

@@ -19,14 +19,15 @@ typedef struct {
     const char *read_action;
     const char *features;
     const char *output;
-    dc_output_format format; /* --format */
-    int jsonl;               /* --jsonl */
-    int isolate;             /* run each document in a supervised child (default) */
-    int many;                /* several files: error records go into the output */
-    const char *files_from;  /* --files-from FILE ("-": standard input) */
-    int nul;                 /* -0: the list is NUL-separated */
-    int force;               /* --force: overwrite a non-empty -o FILE */
-    int resume;              /* --resume: skip the files -o FILE has records of */
+    dc_output_format format;        /* --format */
+    int jsonl;                      /* --jsonl */
+    int isolate;                    /* run each document in a supervised child (default) */
+    int many;                       /* several files: error records go into the output */
+    const char *files_from;         /* --files-from FILE ("-": standard input) */
+    int nul;                        /* -0: the list is NUL-separated */
+    int force;                      /* --force: overwrite a non-empty -o FILE */
+    int resume;                     /* --resume: skip the files -o FILE has records of */
+    unsigned long shard_i, shard_n; /* --shard I/N: only the files whose path hash is I mod N */
     cli_limits limits;
 } extract_args;
 
@@ -48,6 +49,7 @@ enum {
     OPT_FILES_FROM,
     OPT_FORCE,
     OPT_RESUME,
+    OPT_SHARD,
 };
 
 static void print_help(void)
@@ -75,6 +77,9 @@ static void print_help(void)
         "                           exists and is not empty is refused (records another\n"
         "                           run wrote are never lost) unless --force\n"
         "      --force              overwrite a non-empty --output FILE\n"
+        "      --shard I/N          only the files whose path hash is I modulo N (I from 0;\n"
+        "                           auto/N takes I from AWS_BATCH_JOB_ARRAY_INDEX,\n"
+        "                           JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID), as scan\n"
         "      --resume             with -o FILE --jsonl: skip the files FILE already has\n"
         "                           records of (a torn last line is cut off) and append\n"
         "      --files-from LIST    extract the files named in LIST, one a line (- reads\n"
@@ -84,7 +89,8 @@ static void print_help(void)
         "      --docx-parts LIST    DOCX parts to include, comma-separated from headers,\n"
         "                           footers, footnotes, endnotes, comments, or 'none'\n"
         "                           (default: headers,footers,footnotes,endnotes)\n"
-        "\nPDF and images:\n"
+        "\nPDF and images:\n");
+    (void)printf(
         "      --password PW        password of an encrypted PDF (or DOCCLASS_PDF_PASSWORD)\n"
         "      --dpi N              OCR render resolution (default 300)\n"
         "      --max-megapixels N   cap on a rendered page; the DPI is lowered to fit\n"
@@ -243,6 +249,11 @@ static int parse_option(extract_args *a, int c, char **argv)
     case OPT_RESUME:
         a->resume = 1;
         break;
+    case OPT_SHARD:
+        r = cli_parse_shard("extract", optarg, &a->shard_i, &a->shard_n);
+        if (r >= 0)
+            return r;
+        break;
     case OPT_LIMITS:
         if (strcmp(optarg, "realtime") == 0)
             a->opts.limits = DC_LIMITS_REALTIME;
@@ -296,6 +307,7 @@ static int parse_args(extract_args *a, int argc, char **argv)
         {"null", no_argument, NULL, '0'},
         {"force", no_argument, NULL, OPT_FORCE},
         {"resume", no_argument, NULL, OPT_RESUME},
+        {"shard", required_argument, NULL, OPT_SHARD},
         CLI_SHARED_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -497,6 +509,8 @@ static int extract_one(const extract_args *a, sink *s, const char *path)
     char msg[256];
     int rc;
 
+    if (!cli_in_shard(path, a->shard_i, a->shard_n))
+        return CLI_EXIT_OK; /* another machine's */
     if (a->resume && cli_strset_get(&s->done, path)) {
         s->skipped++; /* recorded by the run being resumed */
         return CLI_EXIT_OK;

@@ -83,46 +83,6 @@ static void print_help(void)
 
 /* ------------------------------------------------------------ options */
 
-static int shard_index_from_env(unsigned long *out)
-{
-    static const char *const vars[] = {"AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX",
-                                       "SLURM_ARRAY_TASK_ID"};
-    size_t i;
-
-    for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
-        const char *v = getenv(vars[i]);
-        char *end = NULL;
-        if (v && *v) {
-            *out = strtoul(v, &end, 10);
-            if (*end)
-                return -1;
-            return 0;
-        }
-    }
-    return -1;
-}
-
-static int parse_shard(scan_args *a, const char *s)
-{
-    const char *slash = strchr(s, '/');
-    char *end = NULL;
-
-    if (!slash)
-        return -1;
-    a->shard_n = strtoul(slash + 1, &end, 10);
-    if (*end || a->shard_n == 0)
-        return -1;
-    if (strncmp(s, "auto/", 5) == 0) {
-        if (shard_index_from_env(&a->shard_i) < 0)
-            return -2;
-    } else {
-        a->shard_i = strtoul(s, &end, 10);
-        if (end != slash)
-            return -1;
-    }
-    return a->shard_i < a->shard_n ? 0 : -1;
-}
-
 static int parse_select(const char *s)
 {
     static const struct {
@@ -156,14 +116,9 @@ static int parse_value_option(scan_args *a, int c)
         a->jobs = (int)v;
         break;
     case OPT_SHARD:
-        r = parse_shard(a, optarg);
-        if (r == -2)
-            return cli_usage("scan",
-                             "--shard %s: none of AWS_BATCH_JOB_ARRAY_INDEX, "
-                             "JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID is a number",
-                             optarg);
-        if (r < 0)
-            return cli_usage("scan", "--shard: '%s' is not I/N with 0 <= I < N, or auto/N", optarg);
+        r = cli_parse_shard("scan", optarg, &a->shard_i, &a->shard_n);
+        if (r >= 0)
+            return r;
         break;
     case OPT_SELECT:
         a->select = parse_select(optarg);
@@ -331,7 +286,7 @@ static char *find_in(char *hay, size_t n, const char *needle)
 
 static int in_shard(const scan_args *a, const char *path)
 {
-    return a->shard_n == 0 || cli_fnv1a(path) % a->shard_n == a->shard_i;
+    return cli_in_shard(path, a->shard_i, a->shard_n);
 }
 
 /* Append one record as one write, so a killed scan leaves whole lines. */

@@ -195,6 +195,19 @@ paths=[r['input']['path'] for r in rs]
 assert len(paths)==300 and len(set(paths))==300, (len(paths), len(set(paths)))" "$T/killed.jsonl" &&
         stderr_has "cut short" && ok || bad "resume after kill -9 ($before records before)"
 fi
+# --shard: three shards partition the files; extract's shard 1/3 is scan's
+for i in 0 1 2; do "$BIN" -q extract --shard $i/3 --jsonl "$T/many" >"$T/shard$i.jsonl"; done
+"$BIN" -q scan --progress never --shard 1/3 "$T/many" >"$T/scanshard1.jsonl"
+if python3 -c "
+import json,sys
+d=sys.argv[1]
+shards=[[json.loads(l)['input']['path'] for l in open(f'{d}/shard{i}.jsonl')] for i in range(3)]
+allp=sum(shards,[])
+assert len(allp)==300 and len(set(allp))==300, len(allp)
+assert all(shards), [len(s) for s in shards]
+scan=sorted(json.loads(l)['path'] for l in open(f'{d}/scanshard1.jsonl'))
+assert sorted(shards[1])==scan" "$T"; then pass=$((pass + 1)); else name=shards; bad "shards"; fi
+if run shard-bad 2 -- extract --shard 3/3 "$T/hello.txt"; then stderr_has "is not I/N" && ok || bad "usage"; fi
 if run resume-needs-jsonl 2 -- extract --resume -o "$T/x.json" "$T/hello.txt"; then stderr_has "needs -o FILE and --jsonl" && ok || bad "usage"; fi
 printf '%s\r\n\n%s\n' "$T/many/f5.txt" "$T/nope.txt" >"$T/list"
 if run files-from-lines 4 -- extract --files-from "$T/list" --jsonl; then
