@@ -219,6 +219,13 @@ DC_API int dc_document_refusal(const dc_document *doc,
  */
 DC_API int dc_record_path(const char *record, char **path);
 
+/**
+ * Pages of an extract record and how many of them were OCRed (for progress
+ * counts); an error record has none.
+ * @return DC_OK or DC_EINVAL (not a JSON record)
+ */
+DC_API int dc_record_pages(const char *record, size_t *pages, size_t *ocr_pages);
+
 /** JSON rendering flags. */
 #define DC_JSON_COMPACT 0x01u /**< one line (for JSON Lines) */
 

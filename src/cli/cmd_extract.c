@@ -28,6 +28,7 @@ typedef struct {
     int force;                      /* --force: overwrite a non-empty -o FILE */
     int resume;                     /* --resume: skip the files -o FILE has records of */
     unsigned long shard_i, shard_n; /* --shard I/N: only the files whose path hash is I mod N */
+    int progress;                   /* --progress: -1 auto, 0 never, 1 always */
     cli_limits limits;
 } extract_args;
 
@@ -50,6 +51,7 @@ enum {
     OPT_FORCE,
     OPT_RESUME,
     OPT_SHARD,
+    OPT_PROGRESS,
 };
 
 static void print_help(void)
@@ -77,6 +79,9 @@ static void print_help(void)
         "                           exists and is not empty is refused (records another\n"
         "                           run wrote are never lost) unless --force\n"
         "      --force              overwrite a non-empty --output FILE\n"
+        "      --progress WHEN      auto (default: when stderr is a terminal and several\n"
+        "                           files are read), always, never: files and pages done,\n"
+        "                           OCR pages/s, ETA, on stderr\n"
         "      --shard I/N          only the files whose path hash is I modulo N (I from 0;\n"
         "                           auto/N takes I from AWS_BATCH_JOB_ARRAY_INDEX,\n"
         "                           JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID), as scan\n"
@@ -249,6 +254,17 @@ static int parse_option(extract_args *a, int c, char **argv)
     case OPT_RESUME:
         a->resume = 1;
         break;
+    case OPT_PROGRESS:
+        if (strcmp(optarg, "auto") == 0)
+            a->progress = -1;
+        else if (strcmp(optarg, "always") == 0)
+            a->progress = 1;
+        else if (strcmp(optarg, "never") == 0)
+            a->progress = 0;
+        else
+            return cli_usage("extract", "--progress: '%s' is not one of auto, always, never",
+                             optarg);
+        break;
     case OPT_SHARD:
         r = cli_parse_shard("extract", optarg, &a->shard_i, &a->shard_n);
         if (r >= 0)
@@ -308,6 +324,7 @@ static int parse_args(extract_args *a, int argc, char **argv)
         {"force", no_argument, NULL, OPT_FORCE},
         {"resume", no_argument, NULL, OPT_RESUME},
         {"shard", required_argument, NULL, OPT_SHARD},
+        {"progress", required_argument, NULL, OPT_PROGRESS},
         CLI_SHARED_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -479,7 +496,31 @@ typedef struct {
     size_t written;  /* records written so far (for the JSON array separators) */
     cli_strset done; /* --resume: paths -o FILE already has records of */
     size_t skipped;  /* files skipped for that */
+    /* --progress */
+    int show;
+    size_t total; /* files known so far (a folder's are counted as walked) */
+    size_t files, pages, ocr_pages;
+    double t0, last;
 } sink;
+
+static void progress(sink *s, int final)
+{
+    double t = cli_now(), el = t - s->t0;
+    double fps = el > 0 ? (double)s->files / el : 0;
+
+    if (!s->show || (!final && t - s->last < 0.25))
+        return;
+    s->last = t;
+    (void)fprintf(stderr, "\rextract: %zu/%zu files, %zu pages (%zu OCR, %.1f OCR pages/s)",
+                  s->files, s->total, s->pages, s->ocr_pages,
+                  el > 0 ? (double)s->ocr_pages / el : 0.0);
+    if (!final && fps > 0 && s->total > s->files)
+        (void)fprintf(stderr, ", ETA %.0f s   ", (double)(s->total - s->files) / fps);
+    else
+        (void)fprintf(stderr, ", %.1f s   ", el);
+    if (final)
+        (void)fputc('\n', stderr);
+}
 
 static int emit_record(const extract_args *a, sink *s, const char *rec, size_t len)
 {
@@ -533,6 +574,15 @@ static int extract_one(const extract_args *a, sink *s, const char *path)
     }
     if (rec.len && emit_record(a, s, rec.ptr, rec.len) < 0)
         rc = -1;
+    s->files++;
+    if (s->show && rec.len) {
+        size_t pages = 0, ocr = 0;
+        if (dc_record_pages(rec.ptr, &pages, &ocr) >= 0) {
+            s->pages += pages;
+            s->ocr_pages += ocr;
+        }
+    }
+    progress(s, 0);
     free(rec.ptr);
     return rc;
 }
@@ -686,7 +736,10 @@ static int is_zip(const char *path);
 static int walk_file(void *ctx, const char *path, const struct stat *sb)
 {
     walk_ctx *w = ctx;
-    int r = is_zip(path) ? extract_members(w->a, w->s, path) : extract_one(w->a, w->s, path);
+    int r;
+
+    w->s->total++; /* a file of a folder being walked */
+    r = is_zip(path) ? extract_members(w->a, w->s, path) : extract_one(w->a, w->s, path);
 
     (void)sb;
     if (r < 0) {
@@ -734,6 +787,8 @@ static int extract_members(const extract_args *a, sink *s, const char *path)
 
     if (dc_archive_open(&arc, path) < 0)
         return extract_one(a, s, path); /* its own error record */
+    s->total += dc_archive_count(arc);
+    s->total--; /* the archive counts as its members */
     for (i = 0; i < dc_archive_count(arc); i++) {
         char name[8192];
         int r;
@@ -759,6 +814,7 @@ static int extract_arg(const extract_args *a, sink *s, const char *f)
 
     if (strcmp(f, "-") != 0 && stat(f, &sb) == 0 && S_ISDIR(sb.st_mode)) {
         walk_ctx w = {a, s, CLI_EXIT_OK, 0};
+        s->total--; /* the folder counts as the files it holds */
         cli_walker walker = {walk_file, walk_problem, NULL};
         walker.ctx = &w;
         if (cli_walk(&walker, f) < 0 && !w.stop)
@@ -772,7 +828,10 @@ static int extract_arg(const extract_args *a, sink *s, const char *f)
 
 static int run(const extract_args *a, int nfiles, char **files)
 {
-    sink s = {stdout, 0, {NULL, NULL, 0, 0}, 0};
+    sink s;
+
+    memset(&s, 0, sizeof(s));
+    s.out = stdout;
     int rc = CLI_EXIT_OK;
     char *list = NULL, **listed = NULL;
     size_t nlisted = 0, i;
@@ -783,6 +842,9 @@ static int run(const extract_args *a, int nfiles, char **files)
             goto done;
         rc = CLI_EXIT_OK;
     }
+    s.total = (size_t)nfiles + nlisted;
+    s.show = a->progress < 0 ? isatty(STDERR_FILENO) && a->many : a->progress;
+    s.t0 = cli_now();
     rc = open_output(a, &s);
     if (rc >= 0)
         goto done;
@@ -799,6 +861,7 @@ static int run(const extract_args *a, int nfiles, char **files)
         }
         rc = cli_exit_merge(rc, r);
     }
+    progress(&s, 1);
     rc = finish(a, &s, rc);
     if (s.skipped)
         cli_warn("extract: %zu files skipped: %s already has their records (--resume)", s.skipped,
@@ -820,6 +883,7 @@ int cmd_extract(int argc, char **argv)
     a.opts = defaults;
     a.opts.password = getenv("DOCCLASS_PDF_PASSWORD");
     a.isolate = 1;
+    a.progress = -1;
     a.limits = (cli_limits)CLI_LIMITS_DOCUMENT;
     rc = parse_args(&a, argc, argv);
     if (rc >= 0)

@@ -294,3 +294,25 @@ int dc_record_path(const char *record, char **path)
     json_decref(rec);
     return err;
 }
+
+int dc_record_pages(const char *record, size_t *pages, size_t *ocr_pages)
+{
+    json_error_t jerr;
+    json_t *rec = json_loads(record, 0, &jerr);
+    json_t *arr, *p;
+    size_t i;
+
+    *pages = *ocr_pages = 0;
+    if (!rec)
+        return dc_error_set(DC_EINVAL, "not a JSON record: %s", jerr.text);
+    arr = json_object_get(rec, "pages");
+    json_array_foreach(arr, i, p)
+    {
+        (*pages)++;
+        if (json_is_string(json_object_get(p, "extractor")) &&
+            strcmp(json_string_value(json_object_get(p, "extractor")), "ocr") == 0)
+            (*ocr_pages)++;
+    }
+    json_decref(rec);
+    return DC_OK;
+}

@@ -207,6 +207,10 @@ assert len(allp)==300 and len(set(allp))==300, len(allp)
 assert all(shards), [len(s) for s in shards]
 scan=sorted(json.loads(l)['path'] for l in open(f'{d}/scanshard1.jsonl'))
 assert sorted(shards[1])==scan" "$T"; then pass=$((pass + 1)); else name=shards; bad "shards"; fi
+if run progress-always 0 -- extract --progress always --jsonl -o "$T/prog.jsonl" "$T/many"; then
+    tr '\r' '\n' <"$T/err" | grep -q "extract: 300/300 files, 300 pages (0 OCR" && ok || bad "progress line"
+fi
+if run progress-auto 0 -- extract --jsonl -o "$T/prog2.jsonl" "$T/many"; then stderr_lines 0 && [ ! -s "$T/err" ] && ok || bad "quiet when stderr is not a terminal"; fi
 if run shard-bad 2 -- extract --shard 3/3 "$T/hello.txt"; then stderr_has "is not I/N" && ok || bad "usage"; fi
 if run resume-needs-jsonl 2 -- extract --resume -o "$T/x.json" "$T/hello.txt"; then stderr_has "needs -o FILE and --jsonl" && ok || bad "usage"; fi
 printf '%s\r\n\n%s\n' "$T/many/f5.txt" "$T/nope.txt" >"$T/list"
