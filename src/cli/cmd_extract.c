@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -503,6 +504,27 @@ typedef struct {
     double t0, last;
 } sink;
 
+/* SIGINT, SIGTERM: the documents in flight are finished and written, no
+ * new one starts, the output is closed properly (a JSON array ends), and
+ * the exit code is 128 + the signal (130, 143), as shells report it. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+    stop_signal = sig;
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop;
+    (void)sigemptyset(&sa.sa_mask);
+    (void)sigaction(SIGINT, &sa, NULL);
+    (void)sigaction(SIGTERM, &sa, NULL);
+}
+
 static void progress(sink *s, int final)
 {
     double t = cli_now(), el = t - s->t0;
@@ -550,6 +572,8 @@ static int extract_one(const extract_args *a, sink *s, const char *path)
     char msg[256];
     int rc;
 
+    if (stop_signal)
+        return CLI_EXIT_OK; /* interrupted: no new document starts */
     if (!cli_in_shard(path, a->shard_i, a->shard_n))
         return CLI_EXIT_OK; /* another machine's */
     if (a->resume && cli_strset_get(&s->done, path)) {
@@ -738,6 +762,8 @@ static int walk_file(void *ctx, const char *path, const struct stat *sb)
     walk_ctx *w = ctx;
     int r;
 
+    if (stop_signal)
+        return -1; /* interrupted: the walk ends here */
     w->s->total++; /* a file of a folder being walked */
     r = is_zip(path) ? extract_members(w->a, w->s, path) : extract_one(w->a, w->s, path);
 
@@ -795,6 +821,8 @@ static int extract_members(const extract_args *a, sink *s, const char *path)
         if ((size_t)snprintf(name, sizeof(name), "%s!%s", path, dc_archive_name(arc, i)) >=
             sizeof(name))
             continue;
+        if (stop_signal)
+            break;
         r = extract_one(a, s, name);
         if (r < 0) {
             rc = -1;
@@ -817,7 +845,7 @@ static int extract_arg(const extract_args *a, sink *s, const char *f)
         s->total--; /* the folder counts as the files it holds */
         cli_walker walker = {walk_file, walk_problem, NULL};
         walker.ctx = &w;
-        if (cli_walk(&walker, f) < 0 && !w.stop)
+        if (cli_walk(&walker, f) < 0 && !w.stop && !stop_signal)
             return cli_error(CLI_EXIT_ERROR, "extract", "%s: out of memory", f);
         return w.stop ? -1 : w.rc;
     }
@@ -850,6 +878,8 @@ static int run(const extract_args *a, int nfiles, char **files)
         goto done;
     rc = CLI_EXIT_OK;
     for (i = 0; i < (size_t)nfiles + nlisted; i++) {
+        if (stop_signal)
+            break;
         const char *f = i < (size_t)nfiles ? files[i] : listed[i - (size_t)nfiles];
         int r = strcmp(f, "-") == 0 && a->files_from && strcmp(a->files_from, "-") == 0
                     ? cli_error(CLI_EXIT_USAGE, "extract",
@@ -863,6 +893,12 @@ static int run(const extract_args *a, int nfiles, char **files)
     }
     progress(&s, 1);
     rc = finish(a, &s, rc);
+    if (stop_signal && rc >= 0)
+        rc = cli_error(128 + stop_signal, "extract",
+                       "interrupted by signal %d: %zu of %zu files done (their records are "
+                       "complete)%s",
+                       (int)stop_signal, s.files, s.total,
+                       a->output && a->jsonl ? "; --resume carries on" : "");
     if (s.skipped)
         cli_warn("extract: %zu files skipped: %s already has their records (--resume)", s.skipped,
                  a->output);
@@ -884,6 +920,7 @@ int cmd_extract(int argc, char **argv)
     a.opts.password = getenv("DOCCLASS_PDF_PASSWORD");
     a.isolate = 1;
     a.progress = -1;
+    catch_stop_signals();
     a.limits = (cli_limits)CLI_LIMITS_DOCUMENT;
     rc = parse_args(&a, argc, argv);
     if (rc >= 0)

@@ -212,6 +212,24 @@ if run progress-always 0 -- extract --progress always --jsonl -o "$T/prog.jsonl"
 fi
 if run progress-auto 0 -- extract --jsonl -o "$T/prog2.jsonl" "$T/many"; then stderr_lines 0 && [ ! -s "$T/err" ] && ok || bad "quiet when stderr is not a terminal"; fi
 if run shard-bad 2 -- extract --shard 3/3 "$T/hello.txt"; then stderr_has "is not I/N" && ok || bad "usage"; fi
+# SIGTERM mid-run: the documents in flight finish, the records are whole,
+# exit 143 (128 + 15) with one line saying so
+"$BIN" extract --files-from "$T/list0" -0 --jsonl -o "$T/termed.jsonl" 2>"$T/termed.err" &
+pid=$!
+tries=0
+while [ "$(cat "$T/termed.jsonl" 2>/dev/null | wc -l)" -lt 20 ] && [ $tries -lt 500 ]; do
+    sleep 0.01
+    tries=$((tries + 1))
+done
+kill -TERM $pid 2>/dev/null
+wait $pid
+got=$?
+name=sigterm
+if [ "$got" -eq 143 ] && grep -q "interrupted by signal 15" "$T/termed.err" &&
+    python3 -c "
+import json,sys
+rs=[json.loads(l) for l in open(sys.argv[1])]
+assert 20 <= len(rs) < 300, len(rs)" "$T/termed.jsonl"; then ok; else bad "exit $got: $(cat "$T/termed.err")"; fi
 if run resume-needs-jsonl 2 -- extract --resume -o "$T/x.json" "$T/hello.txt"; then stderr_has "needs -o FILE and --jsonl" && ok || bad "usage"; fi
 printf '%s\r\n\n%s\n' "$T/many/f5.txt" "$T/nope.txt" >"$T/list"
 if run files-from-lines 4 -- extract --files-from "$T/list" --jsonl; then
