@@ -122,7 +122,8 @@ static void print_help(void)
         "Exit status: 0 every file extracted and accepted under --limits; 9 extracted but\n"
         "the service would refuse a document or report a page error; 2 usage; 3 config;\n"
         "4 input unreadable or output not writable; 5 unsupported or damaged document;\n"
-        "6 extraction failed; 10 time or memory limit hit; 1 internal error or crash.\n"
+        "6 extraction failed; 10 time or memory limit hit; 1 internal error or crash;\n"
+        "130, 143 stopped by SIGINT, SIGTERM (documents in flight finished).\n"
         "With several files, the first failure decides.\n");
 }
 
