@@ -118,29 +118,31 @@ uint64_t cli_fnv1a(const char *s)
 
 static int strset_grow(cli_strset *s)
 {
-    cli_strset t = {NULL, NULL, s->cap ? s->cap * 2 : 1024, 0};
-    size_t i;
+    size_t cap = s->cap ? s->cap * 2 : 1024, i, n = 0;
+    char **slot = calloc(cap, sizeof(*slot));
+    unsigned char *flag = calloc(cap, 1);
 
-    t.slot = calloc(t.cap, sizeof(char *));
-    t.flag = calloc(t.cap, 1);
-    if (!t.slot || !t.flag) {
-        free(t.slot);
-        free(t.flag);
+    if (!slot || !flag) {
+        free(slot);
+        free(flag);
         return -1;
     }
     for (i = 0; i < s->cap; i++) {
         if (s->slot[i]) {
-            size_t j = cli_fnv1a(s->slot[i]) & (t.cap - 1);
-            while (t.slot[j])
-                j = (j + 1) & (t.cap - 1);
-            t.slot[j] = s->slot[i];
-            t.flag[j] = s->flag[i];
-            t.n++;
+            size_t j = cli_fnv1a(s->slot[i]) & (cap - 1);
+            while (slot[j])
+                j = (j + 1) & (cap - 1);
+            slot[j] = s->slot[i];
+            flag[j] = s->flag[i];
+            n++;
         }
     }
     free(s->slot);
     free(s->flag);
-    *s = t;
+    s->slot = slot;
+    s->flag = flag;
+    s->cap = cap;
+    s->n = n;
     return 0;
 }
 

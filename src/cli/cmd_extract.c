@@ -869,7 +869,6 @@ static int run(const extract_args *a, int nfiles, char **files)
         rc = read_list(a, &list, &listed, &nlisted);
         if (rc >= 0)
             goto done;
-        rc = CLI_EXIT_OK;
     }
     s.total = (size_t)nfiles + nlisted;
     s.show = a->progress < 0 ? isatty(STDERR_FILENO) && a->many : a->progress;
