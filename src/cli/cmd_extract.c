@@ -930,7 +930,8 @@ int cmd_extract(int argc, char **argv)
     if (rc >= 0)
         return rc;
     /* a list or a folder gives records, however many files it holds */
-    a.many = argc - optind > 1 || a.files_from || (argc - optind == 1 && is_dir(argv[optind]));
+    a.many = argc - optind > 1 || a.files_from ||
+             (argc - optind == 1 && (is_dir(argv[optind]) || is_zip(argv[optind])));
     /* one worker per file: load once here what each would load again */
     if (a.many && a.isolate && dc_library_preload() < 0)
         return cli_error(CLI_EXIT_ERROR, "extract", "%s", dc_error_last()->message);

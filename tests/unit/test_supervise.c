@@ -33,6 +33,7 @@ static int sleeps(void *payload, int fd)
     return 0;
 }
 
+#ifndef DC_NO_RLIMIT_AS
 /* Writes *(size_t *)payload bytes. */
 static int writes_much(void *payload, int fd)
 {
@@ -48,6 +49,7 @@ static int writes_much(void *payload, int fd)
     }
     return 0;
 }
+#endif
 
 static int poll_fails(struct pollfd *fds, nfds_t n, int ms)
 {
