@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include "pool.h"
 #include "supervise.h"
 
 typedef struct {
@@ -855,6 +856,268 @@ static int extract_arg(const extract_args *a, sink *s, const char *f)
     return extract_one(a, s, f);
 }
 
+/* "-" among the documents: read here, not by the workers. */
+static int
+reads_stdin(const extract_args *a, int nfiles, char **files, size_t nlisted, char **listed)
+{
+    size_t i;
+
+    (void)a;
+    for (i = 0; i < (size_t)nfiles + nlisted; i++)
+        if (strcmp(i < (size_t)nfiles ? files[i] : listed[i - (size_t)nfiles], "-") == 0)
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ many files at once
+ *
+ * Several files, isolated: the persistent worker processes scan uses
+ * (pool.c, per-document time and memory limits kept), as many as there
+ * are cores, each document's OCR on cores / workers threads (no
+ * oversubscription). Records are written in input order: a finished one
+ * waits for the ones before it. */
+
+typedef struct {
+    char *rec; /* the record (or error record) text, malloc'd */
+    size_t len;
+    int code; /* the document's exit code */
+    int ready;
+    char *path; /* for a job's error record */
+} entry;
+
+typedef struct {
+    const extract_args *a;
+    sink *s;
+    entry *e;
+    size_t n, cap, emitted;
+    size_t *job_entry; /* pool job -> entry */
+    size_t njobs, jobs_cap;
+    cli_pool *pool;
+    int rc;
+    int failed; /* out of memory or output unwritable */
+} par_ctx;
+
+static entry *par_add(par_ctx *c, const char *path)
+{
+    entry *e;
+
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        entry *t = realloc(c->e, cap * sizeof(*t));
+        if (!t)
+            return NULL;
+        c->e = t;
+        c->cap = cap;
+    }
+    e = &c->e[c->n];
+    memset(e, 0, sizeof(*e));
+    e->path = strdup(path);
+    if (!e->path)
+        return NULL;
+    c->n++;
+    return e;
+}
+
+/* A document for the workers: filtered by shard and resume here. */
+static int par_job(par_ctx *c, const char *path)
+{
+    char job[8200];
+
+    if (!cli_in_shard(path, c->a->shard_i, c->a->shard_n))
+        return 0;
+    if (c->a->resume && cli_strset_get(&c->s->done, path)) {
+        c->s->skipped++;
+        return 0;
+    }
+    if ((size_t)snprintf(job, sizeof(job), "F\t%s", path) >= sizeof(job))
+        return 0;
+    if (c->njobs == c->jobs_cap) {
+        size_t cap = c->jobs_cap ? c->jobs_cap * 2 : 256;
+        size_t *t = realloc(c->job_entry, cap * sizeof(*t));
+        if (!t)
+            return -1;
+        c->job_entry = t;
+        c->jobs_cap = cap;
+    }
+    if (!par_add(c, path) || cli_pool_add(c->pool, job) < 0)
+        return -1;
+    c->job_entry[c->njobs++] = c->n - 1;
+    return 0;
+}
+
+/* A path that is not read: its error record, ready now. */
+static void par_problem(void *ctx, const char *path, long long mtime, int code, const char *msg)
+{
+    par_ctx *c = ctx;
+    char *json = NULL;
+    entry *e;
+
+    (void)mtime;
+    if (!cli_in_shard(path, c->a->shard_i, c->a->shard_n))
+        return;
+    e = par_add(c, path);
+    if (!e) {
+        c->failed = 1;
+        return;
+    }
+    e->code = cli_error(cli_exit_code(code), "extract", "%s: %s", path, msg);
+    if (c->a->format != DC_OUTPUT_TEXT &&
+        dc_error_record_to_json(&json, path, code, msg, c->a->jsonl ? DC_JSON_COMPACT : 0) >= 0) {
+        e->rec = strdup(json);
+        e->len = e->rec ? strlen(json) : 0;
+    }
+    dc_free(json);
+    e->ready = 1;
+}
+
+static int par_file(void *ctx, const char *path, const struct stat *sb)
+{
+    par_ctx *c = ctx;
+    dc_archive *arc = NULL;
+    size_t i;
+    int err = 0;
+
+    (void)sb;
+    if (!is_zip(path) || dc_archive_open(&arc, path) < 0)
+        return par_job(c, path);
+    for (i = 0; err >= 0 && i < dc_archive_count(arc); i++) {
+        char name[8192];
+        if ((size_t)snprintf(name, sizeof(name), "%s!%s", path, dc_archive_name(arc, i)) <
+            sizeof(name))
+            err = par_job(c, name);
+    }
+    dc_archive_free(arc);
+    return err;
+}
+
+static int par_collect(par_ctx *c, const char *f)
+{
+    cli_walker walker = {par_file, par_problem, NULL};
+    struct stat sb;
+
+    walker.ctx = c;
+    if (stat(f, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return cli_walk(&walker, f);
+    if (stat(f, &sb) == 0 && S_ISREG(sb.st_mode))
+        return par_file(c, f, &sb);
+    return par_job(c, f); /* missing, a member path: the worker says what it is */
+}
+
+/* Worker side: one document. */
+static int par_work(void *payload, const char *job, char **out, size_t *len)
+{
+    const extract_args *a = payload;
+    cli_buf rec = CLI_BUF_INIT;
+    int rc;
+
+    cli_fault_hook(job + 2);
+    rc = produce(a, job + 2, &rec);
+    *out = rec.ptr;
+    *len = rec.len;
+    return rc & 0x7f;
+}
+
+/* Write the records that are ready, in input order. */
+static void par_flush(par_ctx *c)
+{
+    while (c->emitted < c->n && c->e[c->emitted].ready) {
+        entry *e = &c->e[c->emitted++];
+        if (e->len && emit_record(c->a, c->s, e->rec, e->len) < 0)
+            c->failed = 1;
+        c->s->files++;
+        if (c->s->show && e->len) {
+            size_t pages = 0, ocr = 0;
+            if (dc_record_pages(e->rec, &pages, &ocr) >= 0) {
+                c->s->pages += pages;
+                c->s->ocr_pages += ocr;
+            }
+        }
+        c->rc = cli_exit_merge(c->rc, e->code);
+        free(e->rec);
+        e->rec = NULL;
+    }
+    progress(c->s, 0);
+}
+
+static int
+par_result(void *ctx, size_t job, int status, const char *data, size_t len, const char *msg)
+{
+    par_ctx *c = ctx;
+    entry *e = &c->e[c->job_entry[job]];
+
+    if (status < 0) { /* the worker was stopped or died: the supervisor's record */
+        char *json = NULL;
+        e->code = cli_error(cli_exit_code(status), "extract", "%s: %s", e->path, msg);
+        if (c->a->format != DC_OUTPUT_TEXT &&
+            dc_error_record_to_json(&json, e->path, status, msg,
+                                    c->a->jsonl ? DC_JSON_COMPACT : 0) >= 0) {
+            e->rec = strdup(json);
+            e->len = e->rec ? strlen(json) : 0;
+        }
+        dc_free(json);
+    } else {
+        e->code = status;
+        e->rec = malloc(len + 1);
+        if (!e->rec) {
+            c->failed = 1;
+            return -1;
+        }
+        memcpy(e->rec, data, len);
+        e->rec[len] = '\0';
+        e->len = len;
+    }
+    e->ready = 1;
+    par_flush(c);
+    return c->failed || stop_signal ? -1 : 0;
+}
+
+/* Returns the exit code, or -1 when the output cannot be written. */
+static int run_parallel(const extract_args *given, sink *s, size_t n, const char **files)
+{
+    extract_args a = *given;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    par_ctx c;
+    size_t i;
+    int workers, rc;
+
+    memset(&c, 0, sizeof(c));
+    c.a = given;
+    c.s = s;
+    c.rc = CLI_EXIT_OK;
+    workers = cores > 0 ? (int)cores : 1;
+    if (cli_pool_new(&c.pool, workers, &a.limits, par_work, &a) < 0)
+        return cli_error(CLI_EXIT_ERROR, "extract", "out of memory");
+    cli_pool_stop_on(c.pool, &stop_signal);
+    for (i = 0; i < n && !c.failed; i++)
+        if (par_collect(&c, files[i]) < 0)
+            c.failed = 1;
+    if (a.opts.jobs == 0) /* OCR threads: the cores the workers leave */
+        a.opts.jobs = workers >= (int)(c.njobs ? c.njobs : 1)
+                          ? (int)((cores > 0 ? cores : 1) / (long)(c.njobs ? c.njobs : 1))
+                          : 1;
+    if (a.opts.jobs < 1)
+        a.opts.jobs = 1;
+    s->total = c.n;
+    par_flush(&c); /* error records before the first document */
+    if (!c.failed && !stop_signal && cli_pool_run(c.pool, par_result, &c) < 0 && !c.failed &&
+        !stop_signal)
+        c.failed = 1;
+    /* stopped by a signal: what is done is written, in order, the rest not */
+    for (i = c.emitted; i < c.n; i++) {
+        if (c.e[i].ready && c.e[i].len && emit_record(c.a, s, c.e[i].rec, c.e[i].len) >= 0)
+            s->files++;
+    }
+    rc = c.failed ? -1 : c.rc;
+    for (i = 0; i < c.n; i++) {
+        free(c.e[i].rec);
+        free(c.e[i].path);
+    }
+    free(c.e);
+    free(c.job_entry);
+    cli_pool_free(c.pool);
+    return rc;
+}
+
 static int run(const extract_args *a, int nfiles, char **files)
 {
     sink s;
@@ -877,6 +1140,19 @@ static int run(const extract_args *a, int nfiles, char **files)
     if (rc >= 0)
         goto done;
     rc = CLI_EXIT_OK;
+    if (a->isolate && a->many && !reads_stdin(a, nfiles, files, nlisted, listed)) {
+        const char **all = malloc(((size_t)nfiles + nlisted + 1) * sizeof(*all));
+        if (!all) {
+            rc = cli_error(CLI_EXIT_ERROR, "extract", "out of memory");
+            goto done;
+        }
+        for (i = 0; i < (size_t)nfiles + nlisted; i++)
+            all[i] = i < (size_t)nfiles ? files[i] : listed[i - (size_t)nfiles];
+        rc = run_parallel(a, &s, (size_t)nfiles + nlisted, all);
+        free(all);
+        nfiles = 0;
+        nlisted = 0;
+    }
     for (i = 0; i < (size_t)nfiles + nlisted; i++) {
         if (stop_signal)
             break;

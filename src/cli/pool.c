@@ -43,6 +43,7 @@ struct cli_pool {
     void *payload;
     char **jobs;
     size_t njobs, cap, next;
+    volatile sig_atomic_t *stop; /* cli_pool_stop_on */
 };
 
 static int read_full(int fd, void *p, size_t n)
@@ -204,6 +205,11 @@ int cli_pool_add(cli_pool *p, const char *job)
     return 0;
 }
 
+void cli_pool_stop_on(cli_pool *p, volatile sig_atomic_t *flag)
+{
+    p->stop = flag;
+}
+
 const char *cli_pool_job(const cli_pool *p, size_t i)
 {
     return i < p->njobs ? p->jobs[i] : NULL;
@@ -331,6 +337,10 @@ int cli_pool_run(cli_pool *p, cli_result_fn on_result, void *ctx)
         return -1;
     for (;;) {
         int busy = 0;
+        if (p->stop && *p->stop) {
+            rc = -1;
+            break;
+        }
         for (i = 0; i < p->n && rc >= 0; i++) {
             if (!p->w[i].busy && p->next < p->njobs && dispatch(p, i) < 0)
                 rc = -1;

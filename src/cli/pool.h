@@ -7,6 +7,7 @@
 #ifndef DC_POOL_H
 #define DC_POOL_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "supervise.h"
@@ -29,6 +30,10 @@ int cli_pool_new(cli_pool **out, int workers, const cli_limits *lim, cli_job_fn 
  * (cli_pool_add from on_result). Returns 0, or < 0 when stopped or on a
  * system error. */
 int cli_pool_run(cli_pool *p, cli_result_fn on_result, void *ctx);
+
+/* Stop the run (in-flight jobs abandoned, their workers killed) as soon as
+ * *flag is non-zero (a signal handler's flag). */
+void cli_pool_stop_on(cli_pool *p, volatile sig_atomic_t *flag);
 
 /* Queue a job (copied). */
 int cli_pool_add(cli_pool *p, const char *job);
