@@ -98,6 +98,14 @@ typedef enum {
  * Whether a record matches a selector. force: FORCE_DOCUMENT_READ_ACTION;
  * async: judge admission by the async profile. @return 1, 0, or < 0 (bad record).
  */
+/**
+ * The OCR megapixels a scan record forecasts for its file in one reading
+ * mode (force: FORCE_DOCUMENT_READ_ACTION, else SERVICE_DEFAULT), and its
+ * path (malloc'd, dc_free()): extract's ETA from a scan report.
+ * @return DC_OK, DC_EINVAL (not a scan record), DC_ENOMEM
+ */
+DC_API int dc_scan_record_forecast(const char *record, int force, char **path, double *megapixels);
+
 DC_API int dc_scan_record_matches(const char *record, dc_select sel, int force, int async);
 
 /**

@@ -127,6 +127,13 @@ int cli_parse_shard(const char *cmd, const char *s, unsigned long *i, unsigned l
 /* A path is in shard i of n (n 0: no sharding): FNV-1a of the path as given. */
 int cli_in_shard(const char *path, unsigned long i, unsigned long n);
 
+/* Where `docclass calibrate` stores its rate ($XDG_CONFIG_HOME/docclass or
+ * ~/.config/docclass/calibration.json); make_dirs creates the folders. */
+int cli_calibration_file(char *buf, size_t sz, int make_dirs);
+/* Seconds of OCR per megapixel from a calibration file (NULL: the stored
+ * one); 0 when there is none. */
+double cli_ocr_rate(const char *path);
+
 /* A set of strings with a small flag each (open addressing): resume
  * indexes, seen paths. Zero-initialise; free with cli_strset_free. */
 typedef struct {

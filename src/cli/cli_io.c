@@ -241,3 +241,47 @@ int cli_in_shard(const char *path, unsigned long i, unsigned long n)
 {
     return n == 0 || cli_fnv1a(path) % n == i;
 }
+
+/* ------------------------------------------------------------ the OCR rate */
+
+/* Where calibrate stores its rate: $XDG_CONFIG_HOME/docclass or ~/.config/docclass. */
+int cli_calibration_file(char *buf, size_t sz, int make_dirs)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME");
+    const char *home = getenv("HOME");
+    char dir[4096];
+
+    if (xdg && *xdg)
+        (void)snprintf(dir, sizeof(dir), "%s/docclass", xdg);
+    else if (home && *home)
+        (void)snprintf(dir, sizeof(dir), "%s/.config/docclass", home);
+    else
+        return -1;
+    if (make_dirs) {
+        char parent[4096];
+        (void)snprintf(parent, sizeof(parent), "%.*s", (int)(strrchr(dir, '/') - dir), dir);
+        (void)mkdir(parent, 0755);
+        (void)mkdir(dir, 0755);
+    }
+    return snprintf(buf, sz, "%s/calibration.json", dir) < (int)sz ? 0 : -1;
+}
+
+double cli_ocr_rate(const char *path)
+{
+    char *data = NULL, *p, cal[4096];
+    size_t len = 0;
+    double rate = 0;
+
+    if (!path) {
+        if (cli_calibration_file(cal, sizeof(cal), 0) != 0)
+            return 0;
+        path = cal;
+    }
+    if (cli_read_file(path, 65536, &data, &len) != 0)
+        return 0;
+    p = strstr(data, "\"seconds_per_megapixel\"");
+    if (p && (p = strchr(p, ':')) != NULL)
+        rate = strtod(p + 1, NULL);
+    free(data);
+    return rate > 0 ? rate : 0;
+}

@@ -31,6 +31,8 @@ typedef struct {
     int resume;                     /* --resume: skip the files -o FILE has records of */
     unsigned long shard_i, shard_n; /* --shard I/N: only the files whose path hash is I mod N */
     int progress;                   /* --progress: -1 auto, 0 never, 1 always */
+    const char *forecast_path;      /* --forecast REPORT: scan's report, for the ETA */
+    const char *calibration_path;   /* --calibration FILE: the OCR rate (else the stored one) */
     cli_limits limits;
 } extract_args;
 
@@ -54,6 +56,8 @@ enum {
     OPT_RESUME,
     OPT_SHARD,
     OPT_PROGRESS,
+    OPT_FORECAST,
+    OPT_CALIBRATION,
 };
 
 static void print_help(void)
@@ -84,6 +88,9 @@ static void print_help(void)
         "      --progress WHEN      auto (default: when stderr is a terminal and several\n"
         "                           files are read), always, never: files and pages done,\n"
         "                           OCR pages/s, ETA, on stderr\n"
+        "      --forecast REPORT    scan's report of these files (scan -o REPORT): the ETA\n"
+        "                           comes from its OCR megapixels and this machine's OCR\n"
+        "                           rate (docclass calibrate; --calibration FILE)\n"
         "      --shard I/N          only the files whose path hash is I modulo N (I from 0;\n"
         "                           auto/N takes I from AWS_BATCH_JOB_ARRAY_INDEX,\n"
         "                           JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID), as scan\n"
@@ -257,6 +264,12 @@ static int parse_option(extract_args *a, int c, char **argv)
     case OPT_RESUME:
         a->resume = 1;
         break;
+    case OPT_FORECAST:
+        a->forecast_path = optarg;
+        break;
+    case OPT_CALIBRATION:
+        a->calibration_path = optarg;
+        break;
     case OPT_PROGRESS:
         if (strcmp(optarg, "auto") == 0)
             a->progress = -1;
@@ -328,6 +341,8 @@ static int parse_args(extract_args *a, int argc, char **argv)
         {"resume", no_argument, NULL, OPT_RESUME},
         {"shard", required_argument, NULL, OPT_SHARD},
         {"progress", required_argument, NULL, OPT_PROGRESS},
+        {"forecast", required_argument, NULL, OPT_FORECAST},
+        {"calibration", required_argument, NULL, OPT_CALIBRATION},
         CLI_SHARED_OPTIONS,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -504,7 +519,84 @@ typedef struct {
     size_t total; /* files known so far (a folder's are counted as walked) */
     size_t files, pages, ocr_pages;
     double t0, last;
+    /* --forecast: OCR megapixels per path (sorted by path), the rate */
+    struct fc_item {
+        char *path;
+        double mp;
+    } * fc;
+    size_t fc_n;
+    double fc_total, fc_done, rate;
+    long cores;
 } sink;
+
+static int cmp_item(const void *x, const void *y)
+{
+    return strcmp(((const struct fc_item *)x)->path, ((const struct fc_item *)y)->path);
+}
+
+/* The forecast OCR megapixels of a path (0 when the report has none). */
+static double forecast_of(const sink *s, const char *path)
+{
+    struct fc_item key, *hit;
+
+    if (!s->fc_n)
+        return 0;
+    key.path = (char *)path;
+    hit = bsearch(&key, s->fc, s->fc_n, sizeof(*s->fc), cmp_item);
+    return hit ? hit->mp : 0;
+}
+
+/* --forecast: read scan's report; -1 when done, else the exit code. */
+static int load_forecast(const extract_args *a, sink *s)
+{
+    char *data = NULL, *line, *next;
+    size_t len = 0, cap = 0, i;
+    int force =
+        dc_config_effective_mode(&a->opts.config) == DC_READ_MODE_FORCE_DOCUMENT_READ_ACTION;
+    int err = cli_read_file(a->forecast_path, (size_t)8 << 30, &data, &len);
+
+    if (err < 0)
+        return cli_error(CLI_EXIT_INPUT, "extract", "--forecast %s: %s", a->forecast_path,
+                         err == DC_ENOTFOUND ? "no such file" : strerror(errno));
+    for (line = len ? data : NULL; line && *line; line = next) {
+        char *p = NULL;
+        double mp = 0;
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        if (dc_scan_record_forecast(line, force, &p, &mp) < 0)
+            continue;
+        if (s->fc_n == cap) {
+            size_t nc = cap ? cap * 2 : 1024;
+            struct fc_item *t = realloc(s->fc, nc * sizeof(*t));
+            if (!t) {
+                dc_free(p);
+                free(data);
+                return cli_error(CLI_EXIT_ERROR, "extract", "out of memory");
+            }
+            s->fc = t;
+            cap = nc;
+        }
+        s->fc[s->fc_n].path = strdup(p);
+        s->fc[s->fc_n].mp = mp;
+        dc_free(p);
+        if (!s->fc[s->fc_n].path) {
+            free(data);
+            return cli_error(CLI_EXIT_ERROR, "extract", "out of memory");
+        }
+        s->fc_n++;
+    }
+    free(data);
+    if (s->fc_n > 1)
+        qsort(s->fc, s->fc_n, sizeof(*s->fc), cmp_item);
+    for (i = 0; i < s->fc_n; i++)
+        s->fc_total += s->fc[i].mp;
+    s->rate = cli_ocr_rate(a->calibration_path);
+    if (s->rate <= 0)
+        cli_warn("extract: no OCR rate measured on this machine ('docclass calibrate'): the ETA "
+                 "comes from the rate so far");
+    return -1;
+}
 
 /* SIGINT, SIGTERM: the documents in flight are finished and written, no
  * new one starts, the output is closed properly (a JSON array ends), and
@@ -538,7 +630,11 @@ static void progress(sink *s, int final)
     (void)fprintf(stderr, "\rextract: %zu/%zu files, %zu pages (%zu OCR, %.1f OCR pages/s)",
                   s->files, s->total, s->pages, s->ocr_pages,
                   el > 0 ? (double)s->ocr_pages / el : 0.0);
-    if (!final && fps > 0 && s->total > s->files)
+    if (!final && s->fc_n && s->rate > 0)
+        (void)fprintf(stderr, ", ETA %.0f s (scan forecast)   ",
+                      (s->fc_total > s->fc_done ? s->fc_total - s->fc_done : 0) * s->rate /
+                          (double)(s->cores > 0 ? s->cores : 1));
+    else if (!final && fps > 0 && s->total > s->files)
         (void)fprintf(stderr, ", ETA %.0f s   ", (double)(s->total - s->files) / fps);
     else
         (void)fprintf(stderr, ", %.1f s   ", el);
@@ -601,6 +697,7 @@ static int extract_one(const extract_args *a, sink *s, const char *path)
     if (rec.len && emit_record(a, s, rec.ptr, rec.len) < 0)
         rc = -1;
     s->files++;
+    s->fc_done += forecast_of(s, path);
     if (s->show && rec.len) {
         size_t pages = 0, ocr = 0;
         if (dc_record_pages(rec.ptr, &pages, &ocr) >= 0) {
@@ -1025,6 +1122,7 @@ static void par_flush(par_ctx *c)
         if (e->len && emit_record(c->a, c->s, e->rec, e->len) < 0)
             c->failed = 1;
         c->s->files++;
+        c->s->fc_done += forecast_of(c->s, e->path);
         if (c->s->show && e->len) {
             size_t pages = 0, ocr = 0;
             if (dc_record_pages(e->rec, &pages, &ocr) >= 0) {
@@ -1133,6 +1231,12 @@ static int run(const extract_args *a, int nfiles, char **files)
         if (rc >= 0)
             goto done;
     }
+    s.cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (a->forecast_path) {
+        rc = load_forecast(a, &s);
+        if (rc >= 0)
+            goto done;
+    }
     s.total = (size_t)nfiles + nlisted;
     s.show = a->progress < 0 ? isatty(STDERR_FILENO) && a->many : a->progress;
     s.t0 = cli_now();
@@ -1179,6 +1283,9 @@ static int run(const extract_args *a, int nfiles, char **files)
         cli_warn("extract: %zu files skipped: %s already has their records (--resume)", s.skipped,
                  a->output);
 done:
+    for (i = 0; i < s.fc_n; i++)
+        free(s.fc[i].path);
+    free(s.fc);
     cli_strset_free(&s.done);
     free(listed);
     free(list);

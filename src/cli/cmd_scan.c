@@ -273,17 +273,6 @@ static char *last_of(char *p, char c, size_t n)
     return NULL;
 }
 
-/* First occurrence of needle in hay[0..n) (memmem is a GNU extension). */
-static char *find_in(char *hay, size_t n, const char *needle)
-{
-    size_t k = strlen(needle), i;
-    for (i = 0; k <= n && i <= n - k; i++) {
-        if (memcmp(hay + i, needle, k) == 0)
-            return hay + i;
-    }
-    return NULL;
-}
-
 static int in_shard(const scan_args *a, const char *path)
 {
     return cli_in_shard(path, a->shard_i, a->shard_n);
@@ -676,56 +665,16 @@ static int load_done(scan_state *st, const char *path)
     return 0;
 }
 
-/* Where calibrate stores its rate: $XDG_CONFIG_HOME/docclass or ~/.config/docclass. */
-static int calibration_file(char *buf, size_t sz, int make_dirs)
-{
-    const char *xdg = getenv("XDG_CONFIG_HOME");
-    const char *home = getenv("HOME");
-    char dir[4096];
-
-    if (xdg && *xdg)
-        (void)snprintf(dir, sizeof(dir), "%s/docclass", xdg);
-    else if (home && *home)
-        (void)snprintf(dir, sizeof(dir), "%s/.config/docclass", home);
-    else
-        return -1;
-    if (make_dirs) {
-        char parent[4096];
-        (void)snprintf(parent, sizeof(parent), "%.*s", (int)(strrchr(dir, '/') - dir), dir);
-        (void)mkdir(parent, 0755);
-        (void)mkdir(dir, 0755);
-    }
-    return snprintf(buf, sz, "%s/calibration.json", dir) < (int)sz ? 0 : -1;
-}
-
-static double read_rate(const char *path)
-{
-    char *data = NULL, *p;
-    size_t len = 0;
-    double rate = 0;
-
-    if (slurp(path, &data, &len, 65536) != 0)
-        return 0;
-    p = find_in(data, len, "\"seconds_per_megapixel\"");
-    if (p && (p = memchr(p, ':', len - (size_t)(p - data))) != NULL)
-        rate = strtod(p + 1, NULL);
-    free(data);
-    return rate > 0 ? rate : 0;
-}
-
 static int write_summary(scan_state *st)
 {
     const scan_args *a = st->a;
-    char *prices = NULL, *json = NULL, cal[4096];
+    char *prices = NULL, *json = NULL;
     size_t len;
     double rate = 0;
     int rc = CLI_EXIT_OK;
     FILE *f;
 
-    if (a->calibration_path)
-        rate = read_rate(a->calibration_path);
-    else if (calibration_file(cal, sizeof(cal), 0) == 0)
-        rate = read_rate(cal);
+    rate = cli_ocr_rate(a->calibration_path);
     if (a->prices_path && slurp(a->prices_path, &prices, &len, 1 << 20) != 0)
         return cli_error(CLI_EXIT_CONFIG, "scan", "%s: cannot read the price table",
                          a->prices_path);
@@ -872,7 +821,7 @@ int cmd_calibrate(int argc, char **argv)
             return cli_usage("calibrate", "unknown option '%s'", argv[optind - 1]);
     }
     if (!out) {
-        if (calibration_file(path, sizeof(path), 1) < 0)
+        if (cli_calibration_file(path, sizeof(path), 1) < 0)
             return cli_error(CLI_EXIT_INPUT, "calibrate", "no HOME: give -o FILE");
         out = path;
     }

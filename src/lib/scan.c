@@ -504,3 +504,27 @@ done:
     json_decref(rec);
     return err;
 }
+
+int dc_scan_record_forecast(const char *record, int force, char **path, double *megapixels)
+{
+    json_error_t jerr;
+    json_t *rec = json_loads(record, 0, &jerr);
+    const char *p;
+    int err = DC_OK;
+
+    *path = NULL;
+    *megapixels = 0;
+    if (!rec)
+        return dc_error_set(DC_EINVAL, "not a scan record: %s", jerr.text);
+    p = json_string_value(json_object_get(rec, "path"));
+    if (!p)
+        err = dc_error_set(DC_EINVAL, "scan record without a path");
+    else if (!(*path = dc_strdup(p)))
+        err = DC_ENOMEM;
+    else
+        *megapixels = json_number_value(
+            json_object_get(json_object_get(rec, "ocr_megapixels"),
+                            force ? "FORCE_DOCUMENT_READ_ACTION" : "SERVICE_DEFAULT"));
+    json_decref(rec);
+    return err;
+}

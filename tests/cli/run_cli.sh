@@ -212,6 +212,11 @@ if run progress-always 0 -- extract --progress always --jsonl -o "$T/prog.jsonl"
     tr '\r' '\n' <"$T/err" | grep -q "extract: 300/300 files, 300 pages (0 OCR" && ok || bad "progress line"
 fi
 if run progress-auto 0 -- extract --jsonl -o "$T/prog2.jsonl" "$T/many"; then stderr_lines 0 && [ ! -s "$T/err" ] && ok || bad "quiet when stderr is not a terminal"; fi
+"$BIN" -q scan --progress never -o "$T/fc-report.jsonl" "$T/many"
+printf '{"seconds_per_megapixel": 0.5}\n' >"$T/cal.json"
+if run progress-forecast 0 -- extract --progress always --forecast "$T/fc-report.jsonl" --calibration "$T/cal.json" --jsonl -o "$T/prog3.jsonl" "$T/many"; then
+    tr '\r' '\n' <"$T/err" | grep -q "(scan forecast)" && ok || bad "ETA from the scan forecast"
+fi
 if run shard-bad 2 -- extract --shard 3/3 "$T/hello.txt"; then stderr_has "is not I/N" && ok || bad "usage"; fi
 if [ -n "$FAULTY" ]; then
 # SIGTERM mid-run (one document hangs, so the run is surely still going):
