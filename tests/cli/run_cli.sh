@@ -163,6 +163,11 @@ if run first-batch 0 -- extract --jsonl -o "$T/batch.jsonl" "$T/many/f1.txt" "$T
             stderr_has "exists and is not empty" && ok || bad "second batch must not truncate"
     fi
 fi
+# the README's old pipeline, batches from xargs, with --resume: every file once
+name=xargs-resume
+ls "$T"/many/f1*.txt | tr '\n' '\0' | xargs -0 -n 7 "$BIN" -q extract --jsonl --resume -o "$T/xargs.jsonl"
+if [ "$(wc -l <"$T/xargs.jsonl")" -eq "$(ls "$T"/many/f1*.txt | wc -l)" ] &&
+    [ "$(sort -u "$T/xargs.jsonl" | wc -l)" -eq "$(wc -l <"$T/xargs.jsonl")" ]; then ok; else bad "xargs batches with --resume"; fi
 if run force 0 -- extract --jsonl --force -o "$T/batch.jsonl" "$T/many/f3.txt"; then
     [ "$(wc -l <"$T/batch.jsonl")" -eq 1 ] && grep -q "f3.txt" "$T/batch.jsonl" && ok || bad "--force"
 fi
