@@ -215,7 +215,7 @@ static int text_request(job *j, page_ctx *pc, size_t i, const char *text, size_t
         if (!j->o->truncate) {
             (void)snprintf(msg, sizeof(msg),
                            "%s: %zu characters (%zu bytes) over the limit of %u characters "
-                           "(%u bytes) of a page; not sent (--truncate cuts it)",
+                           "(%zu bytes) of a page; not sent (--truncate cuts it)",
                            chars > DC_RT_PAGE_CHARS ? "PAGE_CHARACTERS_EXCEEDED"
                                                     : "TextSizeLimitExceededException",
                            chars, len, DC_RT_PAGE_CHARS, DC_RT_TEXT_BYTES);

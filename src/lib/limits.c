@@ -11,23 +11,19 @@
 #include <string.h>
 
 #include "doc.h"
+#include "service_limits.h"
 
-#define KB ((size_t)1000)
-#define MB ((size_t)1000 * 1000)
-
-/* Real-time ClassifyDocument. */
-#define RT_PAGES        1
-#define RT_PAGE_CHARS   10000
-#define RT_TEXT_BYTES   (10u * KB)
-#define RT_BINARY_BYTES (10u * MB)
-#define RT_TEXTRACT     (1u * MB)
-
-/* Asynchronous StartDocumentClassificationJob. */
-#define AS_PAGES      100
-#define AS_PDF_BYTES  (50u * MB)
-#define AS_DOCX_BYTES (5u * MB)
-#define AS_IMG_BYTES  (10u * MB)
-#define AS_TEXT_BYTES (10u * MB)
+/* the service's limits (service_limits.h), by their short names here */
+#define RT_PAGES        DC_RT_PAGES
+#define RT_PAGE_CHARS   DC_RT_PAGE_CHARS
+#define RT_TEXT_BYTES   DC_RT_TEXT_BYTES
+#define RT_BINARY_BYTES DC_RT_BINARY_BYTES
+#define RT_TEXTRACT     DC_RT_TEXTRACT_BYTES
+#define AS_PAGES        DC_AS_PAGES
+#define AS_PDF_BYTES    DC_AS_PDF_BYTES
+#define AS_DOCX_BYTES   DC_AS_DOCX_BYTES
+#define AS_IMG_BYTES    DC_AS_IMG_BYTES
+#define AS_TEXT_BYTES   DC_AS_TEXT_BYTES
 
 /* Where a verdict goes. */
 typedef struct {
@@ -82,7 +78,7 @@ static int check_pages(const dc_document *doc, int async, const outlet *o)
     for (i = 0; !async && i < doc->npages; i++) {
         if (doc->pages[i].chars <= RT_PAGE_CHARS)
             continue;
-        (void)snprintf(msg, sizeof(msg), "page %zu has %zu characters, over the limit of %d", i + 1,
+        (void)snprintf(msg, sizeof(msg), "page %zu has %zu characters, over the limit of %u", i + 1,
                        doc->pages[i].chars, RT_PAGE_CHARS);
         err = o->page_error(o->ctx, (int)i + 1, "PAGE_CHARACTERS_EXCEEDED", msg);
         if (err < 0)

@@ -6,14 +6,11 @@
 #define DC_SEND_INT_H
 
 #include "internal.h"
+#include "service_limits.h"
 #include "docclass/send.h"
 
-/* Limits of the real-time path (comprehend-behaviour.md §4; powers of ten). */
-#define DC_RT_TEXT_BYTES     10000u    /* Text, or a UTF-8 text file as Bytes: 10 KB */
-#define DC_RT_BINARY_BYTES   10000000u /* PDF, DOCX, image (and one page): 10 MB */
-#define DC_RT_TEXTRACT_BYTES 1000000u  /* Textract JSON: 1 MB */
-#define DC_RT_PAGE_CHARS     10000u    /* characters per page */
-#define DC_ARN_MAX           256u
+/* The real-time limits: service_limits.h (one place). */
+#define DC_ARN_MAX 256u
 
 #define DC_CD_TARGET       "Comprehend_20171127.ClassifyDocument"
 #define DC_CD_CONTENT_TYPE "application/x-amz-json-1.1"

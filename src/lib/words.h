@@ -7,6 +7,7 @@
 #define DC_WORDS_H
 
 #include "doc.h"
+#include "service_limits.h"
 #include "ocr.h"
 #include "docclass/diff.h"
 
@@ -94,7 +95,7 @@ typedef struct {
 } dc_side_page;
 
 /* The limit ClassifyDocument puts on one page's characters. */
-#define DC_PAGE_CHAR_LIMIT 10000
+#define DC_PAGE_CHAR_LIMIT DC_RT_PAGE_CHARS /* service_limits.h */
 
 struct dc_side {
     char *label;  /* "SERVICE_DEFAULT", "groundtruth.txt", ... */
