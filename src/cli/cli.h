@@ -127,6 +127,15 @@ int cli_parse_shard(const char *cmd, const char *s, unsigned long *i, unsigned l
 /* A path is in shard i of n (n 0: no sharding): FNV-1a of the path as given. */
 int cli_in_shard(const char *path, unsigned long i, unsigned long n);
 
+/* --progress auto|always|never into *out (-1, 1, 0): -1 when parsed, else
+ * the usage exit code with a message for cmd. */
+int cli_parse_progress(const char *cmd, const char *arg, int *out);
+
+/* A JSON Lines file to resume from (at most 8 GB): its whole records, a
+ * torn last line (a killed run) cut off the file first (*cut = 1). Returns
+ * 0 or a dc code (DC_ENOTFOUND when there is none; errno says why). */
+int cli_read_records(const char *path, char **data, size_t *len, int *cut);
+
 /* Where `docclass calibrate` stores its rate ($XDG_CONFIG_HOME/docclass or
  * ~/.config/docclass/calibration.json); make_dirs creates the folders. */
 int cli_calibration_file(char *buf, size_t sz, int make_dirs);

@@ -285,3 +285,41 @@ double cli_ocr_rate(const char *path)
     free(data);
     return rate > 0 ? rate : 0;
 }
+
+/* ------------------------------------------------------------ shared options and files */
+
+int cli_parse_progress(const char *cmd, const char *arg, int *out)
+{
+    if (strcmp(arg, "auto") == 0)
+        *out = -1;
+    else if (strcmp(arg, "always") == 0)
+        *out = 1;
+    else if (strcmp(arg, "never") == 0)
+        *out = 0;
+    else
+        return cli_usage(cmd, "--progress: '%s' is not one of auto, always, never", arg);
+    return -1;
+}
+
+int cli_read_records(const char *path, char **data, size_t *len, int *cut)
+{
+    int err = cli_read_file(path, (size_t)8 << 30, data, len);
+    char *last;
+
+    *cut = 0;
+    if (err < 0)
+        return err;
+    if (*len && (*data)[*len - 1] != '\n') {
+        for (last = *data + *len; last > *data && last[-1] != '\n'; last--)
+            ;
+        if (truncate(path, (off_t)(last - *data)) < 0) {
+            free(*data);
+            *data = NULL;
+            return DC_EIO;
+        }
+        *len = (size_t)(last - *data);
+        (*data)[*len] = '\0';
+        *cut = 1;
+    }
+    return 0;
+}

@@ -271,15 +271,9 @@ static int parse_option(extract_args *a, int c, char **argv)
         a->calibration_path = optarg;
         break;
     case OPT_PROGRESS:
-        if (strcmp(optarg, "auto") == 0)
-            a->progress = -1;
-        else if (strcmp(optarg, "always") == 0)
-            a->progress = 1;
-        else if (strcmp(optarg, "never") == 0)
-            a->progress = 0;
-        else
-            return cli_usage("extract", "--progress: '%s' is not one of auto, always, never",
-                             optarg);
+        r = cli_parse_progress("extract", optarg, &a->progress);
+        if (r >= 0)
+            return r;
         break;
     case OPT_SHARD:
         r = cli_parse_shard("extract", optarg, &a->shard_i, &a->shard_n);
@@ -738,27 +732,18 @@ static int is_dir(const char *path)
  * (a run killed while writing it) is cut off. */
 static int load_done(const extract_args *a, sink *s)
 {
-    char *data = NULL, *line, *next, *last;
+    char *data = NULL, *line, *next;
     size_t len = 0;
-    int err = cli_read_file(a->output, (size_t)8 << 30, &data, &len);
+    int cut = 0;
+    int err = cli_read_records(a->output, &data, &len, &cut);
 
     if (err == DC_ENOTFOUND)
         return -1;
     if (err < 0)
         return cli_error(CLI_EXIT_INPUT, "extract", "%s: cannot read it to resume: %s", a->output,
                          err == DC_ELIMIT ? "over 8 GB" : strerror(errno));
-    if (len && data[len - 1] != '\n') {
-        for (last = data + len; last > data && last[-1] != '\n'; last--)
-            ;
-        if (truncate(a->output, (off_t)(last - data)) < 0) {
-            free(data);
-            return cli_error(CLI_EXIT_INPUT, "extract", "%s: cannot cut its torn last line: %s",
-                             a->output, strerror(errno));
-        }
+    if (cut)
         cli_warn("extract: %s: the last record was cut short (a killed run): removed", a->output);
-        len = (size_t)(last - data);
-        data[len] = '\0';
-    }
     for (line = len ? data : NULL; line && *line; line = next) {
         char *p = NULL;
         next = strchr(line, '\n');
@@ -937,9 +922,7 @@ static int extract_members(const extract_args *a, sink *s, const char *path)
  * extracted one by one, anything else extracted. */
 static int extract_arg(const extract_args *a, sink *s, const char *f)
 {
-    struct stat sb;
-
-    if (strcmp(f, "-") != 0 && stat(f, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    if (is_dir(f)) {
         walk_ctx w = {a, s, CLI_EXIT_OK, 0};
         s->total--; /* the folder counts as the files it holds */
         cli_walker walker = {walk_file, walk_problem, NULL};
@@ -1093,11 +1076,9 @@ static int par_collect(par_ctx *c, const char *f)
     struct stat sb;
 
     walker.ctx = c;
-    if (stat(f, &sb) == 0 && S_ISDIR(sb.st_mode))
-        return cli_walk(&walker, f);
-    if (stat(f, &sb) == 0 && S_ISREG(sb.st_mode))
-        return par_file(c, f, &sb);
-    return par_job(c, f); /* missing, a member path: the worker says what it is */
+    if (stat(f, &sb) != 0 || !(S_ISDIR(sb.st_mode) || S_ISREG(sb.st_mode)))
+        return par_job(c, f); /* missing, a member path: the worker says what it is */
+    return S_ISDIR(sb.st_mode) ? cli_walk(&walker, f) : par_file(c, f, &sb);
 }
 
 /* Worker side: one document. */

@@ -129,14 +129,9 @@ static int parse_value_option(scan_args *a, int c)
                              optarg);
         break;
     case OPT_PROGRESS:
-        if (strcmp(optarg, "auto") == 0)
-            a->progress = -1;
-        else if (strcmp(optarg, "always") == 0)
-            a->progress = 1;
-        else if (strcmp(optarg, "never") == 0)
-            a->progress = 0;
-        else
-            return cli_usage("scan", "--progress: '%s' is not one of auto, always, never", optarg);
+        r = cli_parse_progress("scan", optarg, &a->progress);
+        if (r >= 0)
+            return r;
         break;
     case OPT_LIMITS:
         if (strcmp(optarg, "realtime") != 0 && strcmp(optarg, "async") != 0)
@@ -261,16 +256,6 @@ static void key_of(char *buf, size_t sz, const char *path, long long size, long 
 {
     if (snprintf(buf, sz, "%s\t%lld\t%lld", path, size, mtime) >= (int)sz)
         buf[0] = '\0'; /* too long to index: never matches */
-}
-
-/* Last occurrence of c in p[0..n), or NULL (memrchr is a GNU extension). */
-static char *last_of(char *p, char c, size_t n)
-{
-    while (n--) {
-        if (p[n] == c)
-            return p + n;
-    }
-    return NULL;
 }
 
 static int in_shard(const scan_args *a, const char *path)
@@ -631,22 +616,13 @@ static int load_done(scan_state *st, const char *path)
 {
     char *data = NULL, *line, *next;
     size_t len = 0;
-    int err = slurp(path, &data, &len, (size_t)8 << 30);
+    int cut = 0;
+    int err = cli_read_records(path, &data, &len, &cut);
 
     if (err == DC_ENOTFOUND)
         return 0;
     if (err)
         return -1;
-    if (len && data[len - 1] != '\n') {
-        char *last = last_of(data, '\n', len);
-        size_t keep = last ? (size_t)(last - data) + 1 : 0;
-        if (truncate(path, (off_t)keep) < 0) {
-            free(data);
-            return -1;
-        }
-        len = keep;
-    }
-    data[len] = '\0';
     for (line = len ? data : NULL; line && *line; line = next) {
         char *p = NULL;
         long long size, mtime;

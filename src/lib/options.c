@@ -140,6 +140,19 @@ int dc_report_options_resolve(dc_report_options *out, const dc_report_options *i
     return DC_OK;
 }
 
+int dc_render_options_resolve(dc_render_options *out, const dc_render_options *in)
+{
+    int err;
+
+    if (!in)
+        return dc_render_options_init(out, DC_RENDER_OPTIONS_VERSION);
+    err = check_version("dc_render_options", in->version, DC_RENDER_OPTIONS_VERSION);
+    if (err < 0)
+        return err;
+    *out = *in;
+    return DC_OK;
+}
+
 /* ------------------------------------------------------------ public */
 
 int dc_extract_options_effective(dc_extract_options *out, const dc_extract_options *in)
@@ -196,5 +209,16 @@ int dc_report_options_init(dc_report_options *opts, int version)
         return err;
     memset(opts, 0, sizeof(*opts));
     opts->version = DC_REPORT_OPTIONS_VERSION;
+    return DC_OK;
+}
+
+int dc_render_options_init(dc_render_options *opts, int version)
+{
+    int err = check_version("dc_render_options", version, DC_RENDER_OPTIONS_VERSION);
+
+    if (err < 0)
+        return err;
+    memset(opts, 0, sizeof(*opts));
+    opts->version = DC_RENDER_OPTIONS_VERSION;
     return DC_OK;
 }

@@ -32,5 +32,6 @@ int dc_extract_options_resolve(dc_extract_options *out, const dc_extract_options
 int dc_send_options_resolve(dc_send_options *out, const dc_send_options *in);
 int dc_classify_options_resolve(dc_classify_options *out, const dc_classify_options *in);
 int dc_report_options_resolve(dc_report_options *out, const dc_report_options *in);
+int dc_render_options_resolve(dc_render_options *out, const dc_render_options *in);
 
 #endif

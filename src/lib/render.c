@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "options.h"
 
 typedef int (*render_fn)(char **out,
                          size_t *len,
@@ -92,34 +93,20 @@ int dc_output_format_from_name(dc_output_format *out, const char *name)
     return dc_error_set(DC_EINVAL, "'%s' is not one of json, text, textract", name ? name : "");
 }
 
-int dc_render_options_init(dc_render_options *opts, int version)
-{
-    if (version != DC_RENDER_OPTIONS_VERSION)
-        return dc_error_set(DC_EINVAL,
-                            "dc_render_options version %d is not one this library knows (1 to %d)",
-                            version, DC_RENDER_OPTIONS_VERSION);
-    memset(opts, 0, sizeof(*opts));
-    opts->version = version;
-    return DC_OK;
-}
-
 int dc_document_render(char **out,
                        size_t *len_out,
                        const dc_document *doc,
                        dc_output_format format,
                        const dc_render_options *opts)
 {
-    static const dc_render_options defaults = DC_RENDER_OPTIONS_INIT;
+    dc_render_options ro;
     size_t i, len = 0;
-    int err;
+    int err = dc_render_options_resolve(&ro, opts);
 
     *out = NULL;
-    if (!opts)
-        opts = &defaults;
-    if (opts->version != DC_RENDER_OPTIONS_VERSION)
-        return dc_error_set(DC_EINVAL,
-                            "dc_render_options version %d is not one this library knows (1 to %d)",
-                            opts->version, DC_RENDER_OPTIONS_VERSION);
+    if (err < 0)
+        return err;
+    opts = &ro;
     for (i = 0; i < NRENDERERS && renderers[i].format != format; i++)
         ;
     if (i == NRENDERERS)

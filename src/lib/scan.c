@@ -474,57 +474,53 @@ void dc_scan_summary_totals(const dc_scan_summary *s, size_t *files, size_t *pag
     *pages = (size_t)json_integer_value(json_object_get(s->s, "pages"));
 }
 
+/* A scan record parsed, and a copy of its path (the caller frees both). */
+static int load_record(const char *record, json_t **rec, char **path)
+{
+    json_error_t jerr;
+    const char *p;
+
+    *path = NULL;
+    *rec = json_loads(record, 0, &jerr);
+    if (!*rec)
+        return dc_error_set(DC_EINVAL, "not a scan record: %s", jerr.text);
+    p = json_string_value(json_object_get(*rec, "path"));
+    if (!p || !(*path = dc_strdup(p))) {
+        json_decref(*rec);
+        *rec = NULL;
+        return p ? DC_ENOMEM : dc_error_set(DC_EINVAL, "scan record without a path");
+    }
+    return DC_OK;
+}
+
 int dc_scan_record_key(
     const char *record, char **path, long long *size, long long *mtime, int *is_archive)
 {
-    json_error_t jerr;
-    json_t *rec = json_loads(record, 0, &jerr);
-    const char *p;
-    int err = DC_OK;
+    json_t *rec;
+    int err = load_record(record, &rec, path);
 
-    *path = NULL;
-    if (!rec)
-        return dc_error_set(DC_EINVAL, "not a scan record: %s", jerr.text);
-    p = json_string_value(json_object_get(rec, "path"));
-    if (!p) {
-        err = dc_error_set(DC_EINVAL, "scan record without a path");
-        goto done;
-    }
-    *path = dc_strdup(p);
-    if (!*path) {
-        err = DC_ENOMEM;
-        goto done;
-    }
+    if (err < 0)
+        return err;
     *size = json_integer_value(json_object_get(rec, "size"));
     *mtime = json_is_integer(json_object_get(rec, "mtime"))
                  ? json_integer_value(json_object_get(rec, "mtime"))
                  : -1;
     *is_archive = json_object_get(rec, "archive_members") != NULL;
-done:
     json_decref(rec);
-    return err;
+    return DC_OK;
 }
 
 int dc_scan_record_forecast(const char *record, int force, char **path, double *megapixels)
 {
-    json_error_t jerr;
-    json_t *rec = json_loads(record, 0, &jerr);
-    const char *p;
-    int err = DC_OK;
+    json_t *rec;
+    int err = load_record(record, &rec, path);
 
-    *path = NULL;
     *megapixels = 0;
-    if (!rec)
-        return dc_error_set(DC_EINVAL, "not a scan record: %s", jerr.text);
-    p = json_string_value(json_object_get(rec, "path"));
-    if (!p)
-        err = dc_error_set(DC_EINVAL, "scan record without a path");
-    else if (!(*path = dc_strdup(p)))
-        err = DC_ENOMEM;
-    else
-        *megapixels = json_number_value(
-            json_object_get(json_object_get(rec, "ocr_megapixels"),
-                            force ? "FORCE_DOCUMENT_READ_ACTION" : "SERVICE_DEFAULT"));
+    if (err < 0)
+        return err;
+    *megapixels = json_number_value(
+        json_object_get(json_object_get(rec, "ocr_megapixels"),
+                        force ? "FORCE_DOCUMENT_READ_ACTION" : "SERVICE_DEFAULT"));
     json_decref(rec);
-    return err;
+    return DC_OK;
 }
