@@ -350,7 +350,7 @@ typedef struct {
     int regions;       /* regions the automatic layout left out, read as blocks */
     int rotation;      /* quarter turn applied before reading (clockwise found) */
     int sideways;      /* most words read as vertical lines (a page turned 90 or 270) */
-    unsigned enhanced; /* DC_PREP_BACKGROUND, DC_PREP_STROKES applied first */
+    unsigned enhanced; /* DC_PREP_BACKGROUND, DC_PREP_SMOOTH applied first */
     size_t kept;       /* words in the lines kept (noise lines dropped) */
     double mean_conf;  /* mean word confidence of those, 0-100 */
     size_t chars;      /* bytes of word text, to compare readings */
@@ -1104,7 +1104,7 @@ static int read_turned(
     if (c->o->rotate)
         *skew = fix_skew(&p);
     if (enhance) {
-        PIX *better = dc_prep_enhance(p, enhance);
+        PIX *better = dc_prep_enhance(p, enhance, c->text_px);
         pixDestroy(&p);
         if (!better)
             return dc_error_oom();

@@ -2,7 +2,7 @@
  * Page preparation for OCR: measure the text on a grey page with
  * Leptonica's connected components, then scale it to a size the LSTM
  * reads well, flatten uneven lighting, erase table rules and, for a second
- * reading, join broken strokes. Only Leptonica; no Tesseract here.
+ * reading, smooth dot-matrix dots into strokes. Only Leptonica; no Tesseract here.
  *
  * Measuring the text rather than trusting the file's resolution is the
  * point: a phone photo says 72 DPI, a receipt scanned at 600 DPI has
@@ -21,6 +21,7 @@
 #define MIN_ITEM_PX    4       /* components lower than this are noise */
 #define MIN_ITEMS      8       /* fewer text-like components: no measurement */
 #define DOT_JOIN       3       /* closing that joins dot-matrix dots into strokes */
+#define SMOOTH_PER_PX  0.0625  /* second reading's Gaussian: sigma a 16th of the text height */
 #define INK_QUANTILE   0.002   /* darkest share of pixels taken as the ink level */
 #define BG_LEVEL       200     /* Leptonica's background normalisation level */
 #define BG_TILE        64      /* tile of the background map, pixels */
@@ -257,7 +258,7 @@ void dc_prep_plan_for(const dc_prep_facts *f, dc_prep_plan *out)
     }
     out->scale = k;
     out->steps |= DC_PREP_RULES;
-    out->retry = DC_PREP_STROKES;
+    out->retry = DC_PREP_SMOOTH;
     if (f->bg_spread > DC_PREP_BG_SPREAD)
         out->retry |= DC_PREP_BACKGROUND;
     /* The resolution the recogniser is told: the file's, scaled, unless
@@ -417,7 +418,7 @@ done:
     return rc;
 }
 
-struct Pix *dc_prep_enhance(struct Pix *pix, unsigned steps)
+struct Pix *dc_prep_enhance(struct Pix *pix, unsigned steps, double text_px)
 {
     PIX *cur = pixClone(pix), *next;
 
@@ -426,8 +427,12 @@ struct Pix *dc_prep_enhance(struct Pix *pix, unsigned steps)
         pixDestroy(&cur);
         cur = next;
     }
-    if (cur && (steps & DC_PREP_STROKES)) {
-        next = pixErodeGray(cur, DOT_JOIN, DOT_JOIN);
+    if (cur && (steps & DC_PREP_SMOOTH)) {
+        double sd = (text_px > 0 ? text_px : DC_PREP_TARGET_PX) * SMOOTH_PER_PX;
+        int half = (int)ceil(sd * 2.5);
+        L_KERNEL *kel = makeGaussianKernel(half, half, (l_float32)sd, 1.0f);
+        next = kel ? pixConvolve(cur, kel, 8, 1) : NULL;
+        kernelDestroy(&kel);
         pixDestroy(&cur);
         cur = next;
     }
@@ -480,8 +485,8 @@ const char *dc_prep_step_name(unsigned step)
         return "background";
     case DC_PREP_RULES:
         return "rules";
-    case DC_PREP_STROKES:
-        return "strokes";
+    case DC_PREP_SMOOTH:
+        return "smooth";
     default:
         return "?";
     }

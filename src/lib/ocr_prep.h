@@ -39,7 +39,7 @@ enum {
     DC_PREP_DOWNSCALE = 1 << 1,  /* text far larger than needed (600 DPI scans) */
     DC_PREP_BACKGROUND = 1 << 2, /* uneven lighting flattened (second reading) */
     DC_PREP_RULES = 1 << 3,      /* long thin table rules erased */
-    DC_PREP_STROKES = 1 << 4,    /* broken strokes joined (second reading) */
+    DC_PREP_SMOOTH = 1 << 4,     /* dots smoothed into strokes (second reading) */
 };
 #define DC_PREP_NSTEPS 5
 
@@ -72,11 +72,12 @@ int dc_prep_apply(struct Pix **pix, const dc_prep_plan *p);
 int dc_prep_erase_rules(struct Pix **pix, double text_px);
 
 /* The second reading's image: background flattened (DC_PREP_BACKGROUND,
- * Leptonica's background normalisation) and broken strokes joined
- * (DC_PREP_STROKES: a grey erosion that thickens dark strokes by a pixel
- * on each side: dot-matrix print, faint thermal paper). Returns a new image
- * (a clone when steps is 0) or NULL. */
-struct Pix *dc_prep_enhance(struct Pix *pix, unsigned steps);
+ * Leptonica's background normalisation) and dots smoothed into strokes
+ * (DC_PREP_SMOOTH: a Gaussian blur with a sigma of a sixteenth of the text
+ * height text_px, which fills the gaps between the dots of dot-matrix
+ * print and evens out JPEG noise and faint thermal print). Returns a new
+ * image (a clone when steps is 0) or NULL. */
+struct Pix *dc_prep_enhance(struct Pix *pix, unsigned steps, double text_px);
 
 /* Text-like components of a prepared page (boxes l, t, r, b, 4 ints each,
  * malloc'd), to check what the recogniser's layout left out. */

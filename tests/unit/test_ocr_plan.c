@@ -26,28 +26,28 @@ static void plan_table(void **state)
 {
     static const plan_case cases[] = {
         /* name, {w, h, dpi, text, small, items, bg}, steps, scale, dpi, from text, retry */
-        {"300 DPI letter, 10 pt", {2550, 3300, 300, 30, 26, 500, 5}, 0, 1, 300, 0, DC_PREP_STROKES},
+        {"300 DPI letter, 10 pt", {2550, 3300, 300, 30, 26, 500, 5}, 0, 1, 300, 0, DC_PREP_SMOOTH},
         {"phone photo of a receipt, no DPI",
          {600, 1700, 0, 17, 15, 400, 20},
          DC_PREP_UPSCALE,
          28.0 / 17,
          289,
          1,
-         DC_PREP_STROKES},
+         DC_PREP_SMOOTH},
         {"says 72 DPI, text says 200",
          {600, 1700, 72, 20, 18, 300, 20},
          DC_PREP_UPSCALE,
          1.4,
          288,
          1,
-         DC_PREP_STROKES},
+         DC_PREP_SMOOTH},
         {"tiny text: at most 4x",
          {500, 500, 0, 5, 5, 50, 0},
          DC_PREP_UPSCALE,
          4,
          206,
          1,
-         DC_PREP_STROKES},
+         DC_PREP_SMOOTH},
         /* the recogniser is told the resolution at which the text is 10 pt */
         {"tiny text on a huge page: no room to scale",
          {8000, 8000, 300, 10, 10, 900, 0},
@@ -55,36 +55,36 @@ static void plan_table(void **state)
          1,
          103,
          1,
-         DC_PREP_STROKES},
+         DC_PREP_SMOOTH},
         {"600 DPI receipt",
          {4961, 7016, 0, 68, 60, 400, 3},
          DC_PREP_DOWNSCALE,
          28.0 / 68,
          288,
          1,
-         DC_PREP_STROKES},
+         DC_PREP_SMOOTH},
         {"large print with footnotes: footnotes kept readable",
          {2550, 3300, 300, 70, 30, 400, 3},
          DC_PREP_DOWNSCALE,
          22.0 / 30,
          220,
          0,
-         DC_PREP_STROKES},
+         DC_PREP_SMOOTH},
         {"large text, small print too close: left alone",
          {2550, 3300, 300, 40, 21, 400, 3},
          0,
          1,
          300,
          0,
-         DC_PREP_STROKES},
-        {"no text found", {1000, 1000, 0, 0, 0, 0, 0}, 0, 1, 300, 0, DC_PREP_STROKES},
+         DC_PREP_SMOOTH},
+        {"no text found", {1000, 1000, 0, 0, 0, 0, 0}, 0, 1, 300, 0, DC_PREP_SMOOTH},
         {"uneven lighting",
          {2000, 3000, 300, 30, 28, 400, 90},
          0,
          1,
          300,
          0,
-         DC_PREP_STROKES | DC_PREP_BACKGROUND},
+         DC_PREP_SMOOTH | DC_PREP_BACKGROUND},
     };
     size_t i;
 
@@ -109,7 +109,7 @@ static void step_names(void **state)
     assert_string_equal(dc_prep_step_name(DC_PREP_DOWNSCALE), "downscale");
     assert_string_equal(dc_prep_step_name(DC_PREP_BACKGROUND), "background");
     assert_string_equal(dc_prep_step_name(DC_PREP_RULES), "rules");
-    assert_string_equal(dc_prep_step_name(DC_PREP_STROKES), "strokes");
+    assert_string_equal(dc_prep_step_name(DC_PREP_SMOOTH), "smooth");
     assert_string_equal(dc_prep_step_name(1u << DC_PREP_NSTEPS), "?");
 }
 
