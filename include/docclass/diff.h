@@ -70,18 +70,12 @@ DC_API int dc_word_diff(char **out,
 typedef struct dc_side dc_side;
 
 /**
- * A side from an extracted document. Word boxes of OCR pages come from the
- * page records; those of parser PDF pages from the PDF's text layout, for
- * which the document's bytes are needed: @p data, or NULL to read the file
- * the document was extracted from (its SHA-256 must match).
+ * A side from an extracted document, with the word boxes its pages kept
+ * from the extraction (Tesseract's for OCR pages, poppler's for parser
+ * pages): nothing is read again.
  * @param label shown in reports ("SERVICE_DEFAULT")
  */
-DC_API int dc_side_from_document(dc_side **out,
-                                 const dc_document *doc,
-                                 const void *data,
-                                 size_t len,
-                                 const char *password,
-                                 const char *label);
+DC_API int dc_side_from_document(dc_side **out, const dc_document *doc, const char *label);
 
 /**
  * A side from a saved result: an `extract` JSON (one object), a Textract
@@ -152,25 +146,6 @@ DC_API int dc_report_options_init(dc_report_options *opts, int version);
  * @return DC_OK, DC_EIO (a file cannot be written), DC_ENOMEM.
  */
 DC_API int dc_diff_report(const dc_diff *d, const dc_report_options *o);
-
-/* ------------------------------------------------------------ Textract output */
-
-/**
- * The document as Textract DetectDocumentText output (docs/textract-output.md):
- * DocumentMetadata, Blocks of PAGE, LINE and WORD with Geometry, Confidence,
- * Text, TextType, Page, Relationships and stable ids.
- * @param data the document's bytes for the word boxes of parser PDF pages,
- *             or NULL to read the file the document came from
- * @param[out] out JSON text; free with dc_free()
- * @return DC_OK, DC_EIO/DC_ENOTFOUND (the file cannot be read again),
- *         DC_ECORRUPT (it changed since extraction), DC_ENOMEM.
- */
-DC_API int dc_document_to_textract_json(char **out,
-                                        const dc_document *doc,
-                                        const void *data,
-                                        size_t len,
-                                        const char *password,
-                                        unsigned flags);
 
 #ifdef __cplusplus
 }

@@ -28,12 +28,8 @@ DC_API int dc_output_format_from_name(dc_output_format *out, const char *name);
 
 /** Rendering options. Zero in every field is its default. */
 typedef struct {
-    int version;          /**< DC_RENDER_OPTIONS_VERSION */
-    unsigned flags;       /**< DC_JSON_COMPACT for one-line JSON */
-    const void *data;     /**< Textract output: the document's bytes (for the word boxes
-                               of parser PDF pages), or NULL to read its file again */
-    size_t len;           /**< their length */
-    const char *password; /**< Textract output: the PDF's password, or NULL */
+    int version;    /**< DC_RENDER_OPTIONS_VERSION */
+    unsigned flags; /**< DC_JSON_COMPACT for one-line JSON */
 } dc_render_options;
 
 #define DC_RENDER_OPTIONS_VERSION 1
@@ -50,8 +46,9 @@ DC_API int dc_render_options_init(dc_render_options *opts, int version);
  * @param[out] out     the text (NUL-terminated); free with dc_free()
  * @param[out] len_out its length in bytes, or NULL
  * @param opts         NULL for the defaults
- * @return DC_OK, DC_EINVAL (unknown format or options version), DC_ENOMEM, and
- *         for Textract output the errors of dc_document_to_textract_json().
+ * Textract output takes its word boxes from the pages (kept by the
+ * extraction): the file is not read again.
+ * @return DC_OK, DC_EINVAL (unknown format or options version), DC_ENOMEM.
  */
 DC_API int dc_document_render(char **out,
                               size_t *len_out,

@@ -245,7 +245,7 @@ static int make_side(dc_side **out,
     o.limits = DC_LIMITS_REALTIME;
     err = dc_document_extract_mem(&doc, data, len, a->file, &o);
     if (err >= 0)
-        err = dc_side_from_document(out, doc, data, len, a->opts.password, spec);
+        err = dc_side_from_document(out, doc, spec);
     dc_document_free(doc);
     if (err < 0)
         return cli_error(cli_exit_code(err), "diff", "%s: %s", a->file, dc_error_last()->message);

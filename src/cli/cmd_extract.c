@@ -465,9 +465,6 @@ static int produce(const extract_args *a, const char *path, cli_buf *rec)
     if (!dc_document_accepted(doc))
         rc = CLI_EXIT_REFUSED;
     ro.flags = flags;
-    ro.data = data; /* standard input's bytes: Textract output cannot read them again */
-    ro.len = len;
-    ro.password = a->opts.password;
     if (dc_document_render(&json, &jlen, doc, a->format, &ro) < 0)
         rc = cli_error(cli_exit_code(dc_error_last()->code), "extract", "%s: %s", path,
                        dc_error_last()->message);

@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "json_out.h"
-#include "words.h"
+#include "diff_int.h"
+#include "doc.h"
 
 #define SIDE_FILE_MAX  ((size_t)256 << 20)
 #define SIDE_MAX_PAGES 10000
@@ -90,31 +91,35 @@ page_set(dc_side_page *p, const char *text, size_t len, const char *type, const 
     return DC_OK;
 }
 
-int dc_side_from_document(dc_side **out,
-                          const dc_document *doc,
-                          const void *data,
-                          size_t len,
-                          const char *password,
-                          const char *label)
+/* A copy of a page's words. */
+static int words_copy(dc_words *out, const dc_words *in)
+{
+    size_t i;
+    int err = DC_OK;
+
+    for (i = 0; i < in->n && err >= 0; i++) {
+        const dc_word *w = &in->w[i];
+        double box[4] = {w->x0, w->y0, w->x1, w->y1};
+        err = dc_words_add(out, w->text, strlen(w->text), w->boxed ? box : NULL, w->conf);
+    }
+    return err;
+}
+
+int dc_side_from_document(dc_side **out, const dc_document *doc, const char *label)
 {
     dc_side *s = NULL;
-    dc_words *words = NULL;
     size_t i;
-    int err = dc_doc_page_words(&words, doc, data, len, password);
+    int err;
 
     *out = NULL;
-    if (err >= 0)
-        err = side_new(&s, doc->npages, label, "extract");
+    err = side_new(&s, doc->npages, label, "extract");
     for (i = 0; i < doc->npages && err >= 0; i++) {
         const dc_page *p = &doc->pages[i];
         err = page_set(&s->pages[i], p->text, p->len, dc_doctype_name(p->type),
                        dc_extractor_name(p->extractor));
-        s->pages[i].words = words[i];
-        memset(&words[i], 0, sizeof(words[i]));
+        if (err >= 0)
+            err = words_copy(&s->pages[i].words, &p->words);
     }
-    for (i = 0; words && i < doc->npages; i++)
-        dc_words_dispose(&words[i]);
-    free(words);
     if (err < 0) {
         dc_side_free(s);
         return err;
@@ -160,6 +165,50 @@ static int side_text(dc_side **out, const char *label, const char *t, size_t len
 static const char *jstr(const json_t *o, const char *k)
 {
     return json_string_value(json_object_get(o, k));
+}
+
+static double num(const json_t *a, size_t i)
+{
+    return json_number_value(json_array_get(a, i));
+}
+
+/* OCR words of a saved extract JSON's page record ({"words": {"width",
+ * "height", "lines"}}), as boxes on the page as rendered (rotation and
+ * skew undone). */
+int dc_page_info_words(dc_words *ws, const json_t *info)
+{
+    /* "words" in the page record (ocr.c); older records nest them in "ocr" */
+    const json_t *ocr = json_object_get(info, "words") ? json_object_get(info, "words")
+                                                       : json_object_get(info, "ocr");
+    const json_t *turn = json_object_get(info, "ocr");
+    double w = json_number_value(json_object_get(ocr, "width"));
+    double h = json_number_value(json_object_get(ocr, "height"));
+    int rotation = (int)json_integer_value(json_object_get(turn, "rotation"));
+    double skew = json_number_value(json_object_get(turn, "skew"));
+    const json_t *line, *word;
+    size_t i, j;
+    int err = DC_OK;
+
+    if (w <= 0 || h <= 0)
+        return DC_OK;
+    json_array_foreach(json_object_get(ocr, "lines"), i, line)
+    {
+        json_array_foreach(json_object_get(line, "words"), j, word)
+        {
+            const char *t = json_string_value(json_object_get(word, "text"));
+            const json_t *bb = json_object_get(word, "bbox");
+            double box[4] = {num(bb, 0) / w, num(bb, 1) / h, num(bb, 2) / w, num(bb, 3) / h};
+            if (!t || json_array_size(bb) != 4)
+                continue;
+            if (rotation || skew != 0)
+                dc_word_box_unrotate(box, w, h, rotation, skew);
+            err = dc_words_add(ws, t, strlen(t), box,
+                               json_number_value(json_object_get(word, "conf")));
+            if (err < 0)
+                return err;
+        }
+    }
+    return err;
 }
 
 /* An extract JSON: pages[] with text, Type, extractor and OCR words. */

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "words.h"
+#include "diff_int.h"
 
 #define LCS_MAX_CELLS ((size_t)32 << 20)
 #define MAX_TOKENS    ((size_t)4 << 20)

@@ -83,12 +83,20 @@ int dc_doc_add_page(dc_document *doc,
     p->type = type;
     p->reason = reason;
     p->info = info;
+    memset(&p->words, 0, sizeof(p->words));
     return (int)doc->npages++;
 fail:
     free(text);
     free(reason);
     json_decref(info);
     return err;
+}
+
+void dc_doc_page_take_words(dc_document *doc, size_t i, dc_words *ws)
+{
+    dc_words_dispose(&doc->pages[i].words);
+    doc->pages[i].words = *ws;
+    memset(ws, 0, sizeof(*ws));
 }
 
 static int add_note(
@@ -226,6 +234,7 @@ void dc_document_free(dc_document *doc)
     for (i = 0; i < doc->npages; i++) {
         free(doc->pages[i].text);
         free(doc->pages[i].reason);
+        dc_words_dispose(&doc->pages[i].words);
         json_decref(doc->pages[i].info);
     }
     free(doc->pages);

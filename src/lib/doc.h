@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "internal.h"
+#include "words.h"
 
 /* dc_extractor and dc_doctype are public (docclass/extract.h). */
 
@@ -16,8 +17,11 @@ typedef struct {
     size_t chars; /* code points: ExtractedCharacters */
     dc_extractor extractor;
     dc_doctype type;
-    char *reason; /* why this extractor */
-    json_t *info; /* extractor details merged into the page record (owned) */
+    char *reason;   /* why this extractor */
+    json_t *info;   /* extractor details merged into the page record (owned) */
+    dc_words words; /* the words of the first pass with their boxes: poppler's
+                       for parser pages, Tesseract's for OCR pages; none for
+                       other extractors */
 } dc_page;
 
 /* A page-level Errors/Warnings entry, or a document-level note (page 0). */
@@ -74,6 +78,9 @@ int dc_doc_add_page(dc_document *doc,
                     const char *reason_fmt,
                     ...) DC_PRINTF(7, 8);
 
+/* Give page i the words in *ws (taken: *ws is left empty). */
+void dc_doc_page_take_words(dc_document *doc, size_t i, dc_words *ws);
+
 /* Add to Errors / Warnings. page is 1-based, 0 for the document. */
 int dc_doc_error(dc_document *doc, int page, const char *code, const char *fmt, ...)
     DC_PRINTF(4, 5);
@@ -109,5 +116,10 @@ json_t *dc_limits_verdict(const dc_document *doc, dc_limits_profile profile);
 
 /* Result rendering (result.c). */
 json_t *dc_result_json(const dc_document *doc);
+
+/* The document as Textract DetectDocumentText output (textract_out.c,
+ * docs/textract-output.md), from the pages' text and kept words; for
+ * dc_document_render(). DC_JSON_COMPACT in flags for one line. */
+int dc_document_to_textract_json(char **out, const dc_document *doc, unsigned flags);
 
 #endif

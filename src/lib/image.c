@@ -297,6 +297,8 @@ static int page_add(dc_document *doc, size_t i, dc_ocr_result *r, const page_fac
     err = dc_doc_add_page(doc, r->text, r->len, DC_EXTRACTOR_OCR, DC_DOCTYPE_IMAGE, info,
                           "images are always read by Textract (OCR)");
     r->text = NULL;
+    if (err >= 0)
+        dc_doc_page_take_words(doc, (size_t)err, &r->words);
     return err < 0 ? err : DC_OK;
 }
 
@@ -378,10 +380,10 @@ done:
 }
 
 /* ================================================================ page images for reports
- * For docclass diff --html / --png (words.h): added after the stage was
+ * For docclass diff --html / --png (pageimage.h): added after the stage was
  * finished; nothing above uses it and it changes nothing above. */
 
-#include "words.h"
+#include "pageimage.h"
 
 int dc_image_render_gray(dc_gray *out, const void *data, size_t len, size_t page, int max_side)
 {

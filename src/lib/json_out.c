@@ -7,6 +7,7 @@
  * number tokens of jansson's output: a small lexer over the text that
  * knows strings (numbers inside them are left alone) and number tokens.
  */
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -40,8 +41,13 @@ int dc_json_real_text(char *buf, size_t size, double v)
 
     if (!isfinite(v) || size < 32)
         return -1;
-    /* the fewest significant digits that read back as v */
-    for (p = 1; p <= 17; p++) {
+    /* The fewest significant digits that read back as v. When some k <= 15
+     * digits do, v rounded to 15 is those k digits and zeros (v is within
+     * half an ulp, 1.1e-16 of it, of them; 15 digits step by 1e-15 at
+     * least): one try at 15 and its trailing zeros dropped find k. Else
+     * 16, else 17 (which always read back). Subnormals have fewer bits:
+     * every count is tried. */
+    for (p = fabs(v) >= DBL_MIN ? 15 : 1; p <= 17; p++) {
         n = snprintf(sci, sizeof(sci), "%.*e", p - 1, v);
         if (n < 0 || (size_t)n >= sizeof(sci))
             return -1;
@@ -50,6 +56,13 @@ int dc_json_real_text(char *buf, size_t size, double v)
     }
     if (p > 17)
         p = 17;
+    if (p == 15 && fabs(v) >= DBL_MIN) {
+        const char *x = strchr(sci, 'e');
+        while (p > 1 && x[-1] == '0') {
+            x--;
+            p--;
+        }
+    }
     e = atoi(strchr(sci, 'e') + 1);
     /* plain notation where it is short (as Python's repr), else exponent */
     if (e >= -4 && e < 16)

@@ -150,7 +150,8 @@ void dc_ocr_result_dispose(dc_ocr_result *r)
     if (!r)
         return;
     free(r->text);
-    json_decref(r->words);
+    json_decref(r->lines);
+    dc_words_dispose(&r->words);
     json_decref(r->info);
     memset(r, 0, sizeof(*r));
 }
@@ -939,6 +940,32 @@ static json_t *words_json(const reading *rd, int width, int height, double k)
     return root;
 }
 
+/* The kept words, typed, with boxes as fractions of the page as rendered:
+ * the pixels of words_json (rounded alike), turned and deskewed back. */
+static int page_words(
+    dc_words *out, const reading *rd, int width, int height, double k, int rotation, double skew)
+{
+    size_t i, j;
+    int err = DC_OK;
+
+    if (width <= 0 || height <= 0)
+        return DC_OK;
+    for (i = 0; i < rd->nlines && err >= 0; i++) {
+        const rline *ln = &rd->lines[i];
+        for (j = 0; j < ln->n && err >= 0; j++) {
+            const rword *w = &rd->words[ln->first + j];
+            double box[4];
+            int q;
+            for (q = 0; q < 4; q++)
+                box[q] = (double)lround(w->box[q] / k) / (q % 2 ? height : width);
+            if (rotation || skew != 0)
+                dc_word_box_unrotate(box, width, height, rotation, skew);
+            err = dc_words_add(out, w->text, strlen(w->text), box, conf2(w->conf));
+        }
+    }
+    return err;
+}
+
 /* ------------------------------------------------------------- tables */
 
 typedef struct {
@@ -1373,9 +1400,12 @@ static int finish(page_ctx *c, candidate *best, double scale)
     err = reading_text(rd, c->r);
     if (err < 0)
         return err;
-    c->r->words = words_json(rd, w, h, scale);
-    if (!c->r->words)
+    c->r->lines = words_json(rd, w, h, scale);
+    if (!c->r->lines)
         return dc_error_oom();
+    err = page_words(&c->r->words, rd, w, h, scale, rd->rotation, best->skew);
+    if (err < 0)
+        return err;
     return apply_layout(rd, c->r, c->o);
 }
 
@@ -1615,10 +1645,10 @@ int dc_ocr_page_info(json_t **out, dc_ocr_result *r)
     if (r->info && json_object_update(ocr, r->info) < 0)
         goto oom;
     json_object_del(ocr, "warnings");
-    if (r->words) {
-        if (json_object_set(ocr, "width", json_object_get(r->words, "width")) < 0 ||
-            json_object_set(ocr, "height", json_object_get(r->words, "height")) < 0 ||
-            json_object_set_new(ocr, "lines", json_incref(json_object_get(r->words, "lines"))) < 0)
+    if (r->lines) {
+        if (json_object_set(ocr, "width", json_object_get(r->lines, "width")) < 0 ||
+            json_object_set(ocr, "height", json_object_get(r->lines, "height")) < 0 ||
+            json_object_set_new(ocr, "lines", json_incref(json_object_get(r->lines, "lines"))) < 0)
             goto oom;
     }
     *out = json_pack("{s:o}", "ocr", ocr);

@@ -26,7 +26,9 @@ typedef struct {
     double seconds;   /* wall time of recognition */
     int rotation;     /* degrees corrected before OCR: 0, 90, 180, 270 */
     double skew;      /* degrees of skew corrected */
-    json_t *words;    /* word boxes and confidences (owned) or NULL */
+    json_t *lines;    /* the lines with their words, boxes and confidences, for the
+                         page record (owned) or NULL */
+    dc_words words;   /* the same words, typed, boxes on the page as rendered */
     json_t *info;     /* further details for the page record (owned) or NULL */
     int err;          /* < 0 when this page failed */
     char errcode[48]; /* service-style code for Errors, e.g. TEXTRACT_BAD_PAGE */

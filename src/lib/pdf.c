@@ -72,7 +72,8 @@ typedef struct {
     dc_doctype type;
     char *text; /* parser text, malloc'd */
     size_t len;
-    json_t *info; /* the page record's extra members */
+    dc_words words; /* parser words with their boxes, from the same pass */
+    json_t *info;   /* the page record's extra members */
 } pdf_plan;
 
 typedef struct {
@@ -271,6 +272,12 @@ static void measure(pdf_signals *s, const dc_pdfcore_page *pg)
     s->image_dpi = pg->dpi;
 }
 
+/* dc_pdfcore_word_fn: one word of the page, kept on its plan. */
+static int add_word(void *arg, const char *text, size_t len, const double box[4])
+{
+    return dc_words_add(arg, text, len, box, 100.0);
+}
+
 /* Decide the route of page i: signals, class, doctype, parser text. The
  * text comes from the same pass as the signals, so it is asked for whenever
  * it may be kept. */
@@ -282,7 +289,9 @@ static int plan_page(pdf_ctx *c, dc_pdfcore *pdf, size_t i)
     pdf_signals s;
     int want_text = c->mode != DC_READ_MODE_FORCE_DOCUMENT_READ_ACTION &&
                     (!c->doc->analyze_only || c->doc->count_chars);
-    int err = dc_pdfcore_analyze(pdf, i, want_text, PAGE_TEXT_MAX, &pg);
+    int want_words = want_text && !c->doc->analyze_only;
+    int err = dc_pdfcore_analyze(pdf, i, want_text, PAGE_TEXT_MAX, want_words ? add_word : NULL,
+                                 &p->words, &pg);
 
     if (err < 0)
         goto done;
@@ -307,6 +316,8 @@ static int plan_page(pdf_ctx *c, dc_pdfcore *pdf, size_t i)
         pg.text = NULL;
     }
 done:
+    if (err < 0 || p->ocr)
+        dc_words_dispose(&p->words); /* an OCR page gets Tesseract's */
     dc_pdfcore_page_dispose(&pg);
     return err < 0 ? dc_error_prefix(err, "page %zu", i + 1) : err;
 }
@@ -499,6 +510,8 @@ static int add_ocr_page(pdf_ctx *c, size_t i, dc_ocr_result *r)
     err = dc_doc_add_page(c->doc, text, len, DC_EXTRACTOR_OCR, p->type, p->info,
                           "%s page: OCR (%s; %s)", class_names[p->cls], p->rule, mode_name(c));
     p->info = NULL;
+    if (err >= 0)
+        dc_doc_page_take_words(c->doc, (size_t)err, &r->words);
     return err < 0 ? err : DC_OK;
 }
 
@@ -529,6 +542,8 @@ static int assemble(pdf_ctx *c, dc_ocr_result *results)
                               mode_name(c));
         p->text = NULL;
         p->info = NULL;
+        if (err >= 0)
+            dc_doc_page_take_words(c->doc, (size_t)err, &p->words);
     }
     return err < 0 ? err : DC_OK;
 }
@@ -580,6 +595,7 @@ done:
     free(results);
     for (i = 0; i < c.npages && c.plan; i++) {
         free(c.plan[i].text);
+        dc_words_dispose(&c.plan[i].words);
         json_decref(c.plan[i].info);
     }
     free(c.plan);
@@ -588,51 +604,10 @@ done:
     return err < 0 ? err : DC_OK;
 }
 
-/* ================================================================ word boxes and page images
- * For docclass diff and extract --format textract (words.h): added after the
- * stage was finished; nothing above uses it and it changes nothing above. */
+/* ================================================================ page images
+ * For docclass diff's report (pageimage.h). */
 
-#include "words.h"
-
-/* dc_pdfcore_word_fn: one word of poppler's word list. */
-static int add_word(void *arg, const char *text, size_t len, const double box[4])
-{
-    return dc_words_add(arg, text, len, box, 100.0);
-}
-
-int dc_pdf_page_words(
-    dc_words **out, size_t *npages, const void *data, size_t len, const char *password)
-{
-    dc_pdfcore *pdf = NULL;
-    dc_words *pages = NULL;
-    size_t n = 0, i;
-    int encrypted = 0;
-    int err = dc_pdfcore_open(&pdf, &encrypted, data, len, password);
-
-    *out = NULL;
-    *npages = 0;
-    if (err < 0)
-        goto done;
-    n = dc_pdfcore_npages(pdf);
-    pages = calloc(n ? n : 1, sizeof(*pages));
-    if (!pages) {
-        err = dc_error_oom();
-        goto done;
-    }
-    for (i = 0; i < n && err >= 0; i++)
-        err = dc_pdfcore_words(pdf, i, add_word, &pages[i]);
-    if (err >= 0) {
-        *out = pages;
-        *npages = n;
-        pages = NULL;
-    }
-done:
-    for (i = 0; pages && i < n; i++)
-        dc_words_dispose(&pages[i]);
-    free(pages);
-    dc_pdfcore_close(pdf);
-    return err;
-}
+#include "pageimage.h"
 
 int dc_pdf_render_gray(
     dc_gray *out, const void *data, size_t len, const char *password, size_t page, int max_side)

@@ -106,8 +106,14 @@ void append_text(void *stream, const char *text, int len)
 class SignalTextDev : public TextOutputDev
 {
   public:
-    SignalTextDev(TextOutputFunc func, void *stream, dc_pdfcore_page *p)
-        : TextOutputDev(func, stream, false, 0, false, false), pg(p)
+    SignalTextDev(TextOutputFunc func,
+                  void *stream,
+                  dc_pdfcore_page *p,
+                  const PDFRectangle *crop_rect,
+                  dc_pdfcore_word_fn word_fn,
+                  void *word_arg)
+        : TextOutputDev(func, stream, false, 0, false, false), pg(p), crop_box(crop_rect),
+          fn(word_fn), fn_arg(word_arg)
     {
     }
 
@@ -165,6 +171,17 @@ class SignalTextDev : public TextOutputDev
             pg->pass_w = state->getPageWidth();
             pg->pass_h = state->getPageHeight();
         }
+        if (state && crop_box) {
+            /* the crop box in the pass's device space (media box, page
+             * rotation applied): the page as it is rendered */
+            double xs[2], ys[2];
+            state->transform(crop_box->x1, crop_box->y1, &xs[0], &ys[0]);
+            state->transform(crop_box->x2, crop_box->y2, &xs[1], &ys[1]);
+            crop[0] = std::min(xs[0], xs[1]);
+            crop[1] = std::min(ys[0], ys[1]);
+            crop[2] = std::max(xs[0], xs[1]);
+            crop[3] = std::max(ys[0], ys[1]);
+        }
     }
 
     void drawChar(GfxState *state,
@@ -192,18 +209,25 @@ class SignalTextDev : public TextOutputDev
 
     /* Characters and their area, from the words the page kept (characters
      * off the page are already gone): cheaper than measuring each drawn
-     * character, and the same characters pdftotext prints. */
-    void count_words()
+     * character, and the same characters pdftotext prints. The words go to
+     * fn too, when there is one, in the order of poppler's word list
+     * (flows, blocks, lines), with boxes as fractions of the crop box. */
+    int count_words()
     {
         double w = pg->pass_w, h = pg->pass_h;
+        int err = DC_OK;
 
         for (const TextFlow *f = getFlows(); f; f = f->getNext())
             for (const TextBlock *b = f->getBlocks(); b; b = b->getNext())
                 for (const TextLine *l = b->getLines(); l; l = l->getNext())
-                    for (const TextWord *wd = l->getWords(); wd; wd = wd->getNext())
+                    for (const TextWord *wd = l->getWords(); wd; wd = wd->getNext()) {
                         count_word(wd, w, h);
+                        if (fn && err >= 0)
+                            err = give_word(wd);
+                    }
         if (pg->invisible > pg->chars)
             pg->invisible = pg->chars;
+        return err;
     }
 
     void drawImageMask(GfxState *state,
@@ -265,6 +289,26 @@ class SignalTextDev : public TextOutputDev
 
   private:
     dc_pdfcore_page *pg;
+    const PDFRectangle *crop_box;
+    double crop[4] = {0, 0, 1, 1};
+    dc_pdfcore_word_fn fn;
+    void *fn_arg;
+
+    int give_word(const TextWord *wd)
+    {
+        double box[4], cw = std::max(1e-9, crop[2] - crop[0]),
+                       ch = std::max(1e-9, crop[3] - crop[1]);
+        std::string t = dc_compat::text_of(wd);
+
+        if (t.empty())
+            return DC_OK;
+        wd->getBBox(&box[0], &box[1], &box[2], &box[3]);
+        box[0] = std::clamp((box[0] - crop[0]) / cw, 0.0, 1.0);
+        box[2] = std::clamp((box[2] - crop[0]) / cw, 0.0, 1.0);
+        box[1] = std::clamp((box[1] - crop[1]) / ch, 0.0, 1.0);
+        box[3] = std::clamp((box[3] - crop[1]) / ch, 0.0, 1.0);
+        return fn(fn_arg, t.c_str(), t.size(), box);
+    }
 
     void count_word(const TextWord *wd, double w, double h)
     {
@@ -407,8 +451,13 @@ extern "C" void dc_pdfcore_page_size(const dc_pdfcore *pdf, size_t i, double *w,
         std::swap(*w, *h);
 }
 
-extern "C" int
-dc_pdfcore_analyze(dc_pdfcore *pdf, size_t i, int want_text, size_t max_text, dc_pdfcore_page *out)
+extern "C" int dc_pdfcore_analyze(dc_pdfcore *pdf,
+                                  size_t i,
+                                  int want_text,
+                                  size_t max_text,
+                                  dc_pdfcore_word_fn word_fn,
+                                  void *word_arg,
+                                  dc_pdfcore_page *out)
 {
     int n = page_number(pdf, i);
 
@@ -420,14 +469,16 @@ dc_pdfcore_analyze(dc_pdfcore *pdf, size_t i, int want_text, size_t max_text, dc
 
     dc_buf_init(&sink.b, max_text);
     try {
-        SignalTextDev dev(want_text ? append_text : nullptr, want_text ? &sink : nullptr, out);
+        SignalTextDev dev(want_text ? append_text : nullptr, want_text ? &sink : nullptr, out,
+                          word_fn ? pdf->doc->getPage(n)->getCropBox() : nullptr, word_fn,
+                          word_arg);
 
         dev.setTextPageBreaks(false);
         dev.setTextEOL(eolUnix);
         dc_pdfcore_page_size(pdf, i, &out->width, &out->height);
         /* pdftotext's call: 72 dpi, no rotation, media box, no crop */
         pdf->doc->displayPage(&dev, n, 72, 72, 0, true, false, false);
-        dev.count_words();
+        err = dev.count_words();
     } catch (const std::bad_alloc &) {
         err = dc_error_oom();
     } catch (...) {
@@ -487,47 +538,5 @@ dc_pdfcore_render(dc_pdfcore *pdf, size_t i, double dpi, unsigned char **px, int
         return dc_error_oom();
     } catch (...) {
         return dc_error_set(DC_ELIMIT, "page %zu cannot be rendered at %.0f dpi", i + 1, dpi);
-    }
-}
-
-extern "C" int dc_pdfcore_words(dc_pdfcore *pdf, size_t i, dc_pdfcore_word_fn fn, void *arg)
-{
-    int n = page_number(pdf, i);
-
-    if (n < 0 || !pdf->doc->getPage(n))
-        return dc_error_set(DC_ECORRUPT, "page %zu cannot be read", i + 1);
-    try {
-        TextOutputDev dev(nullptr, false, 0, false, false);
-        double pw, ph;
-        int err = DC_OK;
-
-        /* the page as it is rendered (dc_pdfcore_render): the crop box, so
-         * that the boxes are fractions of the rendered page */
-        pdf->doc->displayPage(&dev, n, 72, 72, 0, false, true, false);
-        pw = std::max(1.0, pdf->doc->getPageCropWidth(n));
-        ph = std::max(1.0, pdf->doc->getPageCropHeight(n));
-        if (pdf->doc->getPageRotate(n) % 180 != 0)
-            std::swap(pw, ph);
-        std::unique_ptr<TextWordList> words = dev.makeWordList();
-        std::vector<TextWord *> list;
-        if (words)
-            list = dc_compat::words_of(*words);
-        for (size_t k = 0; k < list.size() && err >= 0; k++) {
-            const TextWord *word = list[k];
-            double box[4];
-            std::string t = dc_compat::text_of(word);
-            word->getBBox(&box[0], &box[1], &box[2], &box[3]);
-            box[0] /= pw;
-            box[2] /= pw;
-            box[1] /= ph;
-            box[3] /= ph;
-            if (!t.empty())
-                err = fn(arg, t.c_str(), t.size(), box);
-        }
-        return err;
-    } catch (const std::bad_alloc &) {
-        return dc_error_oom();
-    } catch (...) {
-        return dc_error_set(DC_ECORRUPT, "page %zu: poppler failed to read it", i + 1);
     }
 }

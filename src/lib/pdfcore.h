@@ -54,8 +54,20 @@ void dc_pdfcore_page_size(const dc_pdfcore *pdf, size_t i, double *w, double *h)
 
 /* One pass over page i; with want_text, out->text gets its text (at most
  * max_text bytes, else DC_ELIMIT). Release with dc_pdfcore_page_dispose. */
-int dc_pdfcore_analyze(
-    dc_pdfcore *pdf, size_t i, int want_text, size_t max_text, dc_pdfcore_page *out);
+/* One word of the page with its box as fractions of the page as rendered
+ * (the crop box, origin top left); < 0 stops the pass with that error. */
+typedef int (*dc_pdfcore_word_fn)(void *arg, const char *text, size_t len, const double box[4]);
+
+/* The pass pdftotext makes over page i: the router's signals into out, the
+ * text when want_text (at most max_text bytes), and each word to word_fn
+ * when it is not NULL. */
+int dc_pdfcore_analyze(dc_pdfcore *pdf,
+                       size_t i,
+                       int want_text,
+                       size_t max_text,
+                       dc_pdfcore_word_fn word_fn,
+                       void *word_arg,
+                       dc_pdfcore_page *out);
 void dc_pdfcore_page_dispose(dc_pdfcore_page *p);
 
 /* Render page i at dpi onto white as 8-bit grey: *px (malloc'd, rows of
@@ -64,8 +76,6 @@ int dc_pdfcore_render(dc_pdfcore *pdf, size_t i, double dpi, unsigned char **px,
 
 /* The words of page i in reading order, each with its box as fractions of
  * the page (x0, y0, x1, y1; origin top left). fn returning < 0 stops. */
-typedef int (*dc_pdfcore_word_fn)(void *arg, const char *text, size_t len, const double box[4]);
-int dc_pdfcore_words(dc_pdfcore *pdf, size_t i, dc_pdfcore_word_fn fn, void *arg);
 
 #ifdef __cplusplus
 }

@@ -24,7 +24,7 @@ static int render_json(char **out, size_t *len, const dc_document *doc, const dc
 static int
 render_textract(char **out, size_t *len, const dc_document *doc, const dc_render_options *o)
 {
-    int err = dc_document_to_textract_json(out, doc, o->data, o->len, o->password, o->flags);
+    int err = dc_document_to_textract_json(out, doc, o->flags);
 
     *len = err >= 0 ? strlen(*out) : 0;
     return err;

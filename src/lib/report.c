@@ -14,7 +14,8 @@
 #include <sys/stat.h>
 
 #include "options.h"
-#include "words.h"
+#include "diff_int.h"
+#include "pageimage.h"
 
 #define REPORT_MAX   ((size_t)1 << 30)
 #define DEFAULT_SIDE 1000

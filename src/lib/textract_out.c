@@ -8,59 +8,23 @@
  * reading the output back gives the page text up to whitespace. Boxes come
  * from the extractor's words (Tesseract's for OCR pages, poppler's text
  * layout for parser pages), matched to the text's words in order; a word
- * with no match gets an estimated box after its neighbour.
+ * with no match gets an estimated box after its neighbour. The words are
+ * the pages' own (dc_page.words), kept by the first pass: nothing is read
+ * or parsed again.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json_out.h"
-#include "words.h"
+#include "diff_int.h"
+#include "doc.h"
 
 /* How far ahead of the cursor a word of the text looks for its box. */
 #define ALIGN_WINDOW 40
 /* Estimated size of a word with no box: width per character, line height. */
 #define EST_CHAR_W 0.008
 #define EST_LINE_H 0.015
-
-void dc_words_dispose(dc_words *ws)
-{
-    size_t i;
-
-    for (i = 0; i < ws->n; i++)
-        free(ws->w[i].text);
-    free(ws->w);
-    memset(ws, 0, sizeof(*ws));
-}
-
-int dc_words_add(dc_words *ws, const char *text, size_t len, const double box[4], double conf)
-{
-    dc_word *w;
-
-    if (ws->n == ws->cap) {
-        size_t nc = ws->cap ? ws->cap * 2 : 64;
-        dc_word *p = realloc(ws->w, nc * sizeof(*p));
-        if (!p)
-            return dc_error_oom();
-        ws->w = p;
-        ws->cap = nc;
-    }
-    w = &ws->w[ws->n];
-    memset(w, 0, sizeof(*w));
-    w->text = dc_strndup(text, len);
-    if (!w->text)
-        return dc_error_oom();
-    if (box) {
-        w->x0 = box[0];
-        w->y0 = box[1];
-        w->x1 = box[2];
-        w->y1 = box[3];
-        w->boxed = 1;
-    }
-    w->conf = conf;
-    ws->n++;
-    return DC_OK;
-}
 
 /* ---------------------------------------------------------------- alignment */
 
@@ -139,173 +103,6 @@ int dc_align_boxes(
         else
             boxes[i].boxed = 0;
     }
-    return DC_OK;
-}
-
-/* ---------------------------------------------------------------- page words */
-
-static double num(const json_t *a, size_t i)
-{
-    return json_number_value(json_array_get(a, i));
-}
-
-/*
- * Map a box of the image Tesseract read back onto the page as rendered
- * (ocr.c turned the page upright, then deskewed it): undo the skew by
- * rotating the corners about the centre (pixels, y down; Leptonica's
- * positive angles are clockwise), then the quarter turns, rotating the
- * upright image clockwise by the detected angle. Box in fractions of the
- * recognised image, w x h pixels; out in fractions of the page.
- */
-static void unrotate_box(double box[4], double w, double h, int rotation, double skew)
-{
-    double xs[4] = {box[0], box[2], box[0], box[2]}, ys[4] = {box[1], box[1], box[3], box[3]};
-    double a = skew * 3.14159265358979323846 / 180.0, c = cos(a), s = sin(a);
-    int k;
-
-    for (k = 0; k < 4; k++) {
-        double dx = (xs[k] - 0.5) * w, dy = (ys[k] - 0.5) * h;
-        double u = 0.5 + (dx * c + dy * s) / w, v = 0.5 + (-dx * s + dy * c) / h;
-        switch (rotation) {
-        case 90: /* clockwise quarter turn: (u, v) -> (1 - v, u) */
-            xs[k] = 1 - v;
-            ys[k] = u;
-            break;
-        case 180:
-            xs[k] = 1 - u;
-            ys[k] = 1 - v;
-            break;
-        case 270:
-            xs[k] = v;
-            ys[k] = 1 - u;
-            break;
-        default:
-            xs[k] = u;
-            ys[k] = v;
-        }
-    }
-    box[0] = fmax(0, fmin(fmin(xs[0], xs[1]), fmin(xs[2], xs[3])));
-    box[2] = fmin(1, fmax(fmax(xs[0], xs[1]), fmax(xs[2], xs[3])));
-    box[1] = fmax(0, fmin(fmin(ys[0], ys[1]), fmin(ys[2], ys[3])));
-    box[3] = fmin(1, fmax(fmax(ys[0], ys[1]), fmax(ys[2], ys[3])));
-}
-
-/* OCR words of a page record ({"words": {"width", "height", "lines"}}),
- * as boxes on the page as rendered (rotation and skew undone). */
-int dc_page_info_words(dc_words *ws, const json_t *info)
-{
-    /* "words" in the page record (ocr.c); older records nest them in "ocr" */
-    const json_t *ocr = json_object_get(info, "words") ? json_object_get(info, "words")
-                                                       : json_object_get(info, "ocr");
-    const json_t *turn = json_object_get(info, "ocr");
-    double w = json_number_value(json_object_get(ocr, "width"));
-    double h = json_number_value(json_object_get(ocr, "height"));
-    int rotation = (int)json_integer_value(json_object_get(turn, "rotation"));
-    double skew = json_number_value(json_object_get(turn, "skew"));
-    const json_t *line, *word;
-    size_t i, j;
-    int err = DC_OK;
-
-    if (w <= 0 || h <= 0)
-        return DC_OK;
-    json_array_foreach(json_object_get(ocr, "lines"), i, line)
-    {
-        json_array_foreach(json_object_get(line, "words"), j, word)
-        {
-            const char *t = json_string_value(json_object_get(word, "text"));
-            const json_t *bb = json_object_get(word, "bbox");
-            double box[4] = {num(bb, 0) / w, num(bb, 1) / h, num(bb, 2) / w, num(bb, 3) / h};
-            if (!t || json_array_size(bb) != 4)
-                continue;
-            if (rotation || skew != 0)
-                unrotate_box(box, w, h, rotation, skew);
-            err = dc_words_add(ws, t, strlen(t), box,
-                               json_number_value(json_object_get(word, "conf")));
-            if (err < 0)
-                return err;
-        }
-    }
-    return err;
-}
-
-static int needs_pdf_words(const dc_document *doc)
-{
-    size_t i;
-
-    if (doc->det.format != DC_FORMAT_PDF)
-        return 0;
-    for (i = 0; i < doc->npages; i++) {
-        if (doc->pages[i].extractor == DC_EXTRACTOR_PARSER && doc->pages[i].len)
-            return 1;
-    }
-    return 0;
-}
-
-/* The PDF's word boxes, reading the file again when data is NULL. */
-static int load_pdf_words(dc_words **pw,
-                          size_t *npw,
-                          const dc_document *doc,
-                          const void *data,
-                          size_t len,
-                          const char *password)
-{
-    char *file = NULL;
-    char sha[65];
-    int err = DC_OK;
-
-    if (!data) {
-        if (!doc->name)
-            return dc_error_set(DC_EINVAL, "the document has no file name to read it again");
-        err = dc_read_file(&file, &len, doc->name, doc->opts.max_input_bytes);
-        if (err < 0)
-            return err;
-        data = file;
-    }
-    /* the bytes are checked against the extraction's hash, when it has one
-     * (input_hash 0 leaves it empty: nothing to check against) */
-    if (doc->sha256[0]) {
-        err = dc_sha256_hex(sha, data, len);
-        if (err >= 0 && strcmp(sha, doc->sha256) != 0)
-            err = dc_error_set(DC_ECORRUPT, "the file changed since it was extracted");
-    }
-    if (err >= 0)
-        err = dc_pdf_page_words(pw, npw, data, len, password);
-    free(file);
-    return err;
-}
-
-int dc_doc_page_words(
-    dc_words **out, const dc_document *doc, const void *data, size_t len, const char *password)
-{
-    dc_words *pages = calloc(doc->npages ? doc->npages : 1, sizeof(*pages));
-    dc_words *pw = NULL;
-    size_t npw = 0, i;
-    int err = DC_OK;
-
-    *out = NULL;
-    if (!pages)
-        return dc_error_oom();
-    if (needs_pdf_words(doc))
-        err = load_pdf_words(&pw, &npw, doc, data, len, password);
-    for (i = 0; i < doc->npages && err >= 0; i++) {
-        const dc_page *p = &doc->pages[i];
-        if (p->extractor == DC_EXTRACTOR_OCR)
-            err = dc_page_info_words(&pages[i], p->info);
-        else if (p->extractor == DC_EXTRACTOR_PARSER && i < npw) {
-            pages[i] = pw[i];
-            memset(&pw[i], 0, sizeof(pw[i]));
-        }
-    }
-    for (i = 0; i < npw; i++)
-        dc_words_dispose(&pw[i]);
-    free(pw);
-    if (err < 0) {
-        for (i = 0; i < doc->npages; i++)
-            dc_words_dispose(&pages[i]);
-        free(pages);
-        return err;
-    }
-    *out = pages;
     return DC_OK;
 }
 
@@ -546,23 +343,13 @@ done:
     return err;
 }
 
-int dc_document_to_textract_json(char **out,
-                                 const dc_document *doc,
-                                 const void *data,
-                                 size_t len,
-                                 const char *password,
-                                 unsigned flags)
+int dc_document_to_textract_json(char **out, const dc_document *doc, unsigned flags)
 {
-    static const dc_words none = {NULL, 0, 0};
-    dc_words *words = NULL;
     json_t *root = NULL, *blocks;
     size_t i;
-    int err;
+    int err = DC_OK;
 
     *out = NULL;
-    err = dc_doc_page_words(&words, doc, data, len, password);
-    if (err < 0)
-        return err;
     root = json_pack("{s:{s:I},s:[],s:s}", "DocumentMetadata", "Pages", (json_int_t)doc->npages,
                      "Blocks", "DetectDocumentTextModelVersion", "1.0");
     blocks = json_object_get(root, "Blocks");
@@ -571,7 +358,7 @@ int dc_document_to_textract_json(char **out,
         goto done;
     }
     for (i = 0; i < doc->npages && err >= 0; i++)
-        err = page_block(blocks, i + 1, &doc->pages[i], words ? &words[i] : &none);
+        err = page_block(blocks, i + 1, &doc->pages[i], &doc->pages[i].words);
     if (err >= 0) {
         *out = dc_json_dumps(root, JSON_PRESERVE_ORDER |
                                        ((flags & DC_JSON_COMPACT) ? JSON_COMPACT : JSON_INDENT(2)));
@@ -579,9 +366,6 @@ int dc_document_to_textract_json(char **out,
             err = dc_error_oom();
     }
 done:
-    for (i = 0; words && i < doc->npages; i++)
-        dc_words_dispose(&words[i]);
-    free(words);
     json_decref(root);
     return err;
 }

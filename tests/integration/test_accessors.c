@@ -161,10 +161,17 @@ static void render_formats(void **state)
     dc_free(b);
     ro.flags = DC_JSON_COMPACT;
     assert_dc_ok(dc_document_render(&a, NULL, doc, DC_OUTPUT_TEXTRACT, &ro));
-    assert_dc_ok(dc_document_to_textract_json(&b, doc, NULL, 0, NULL, DC_JSON_COMPACT));
-    assert_string_equal(a, b);
+    {
+        json_t *j = json_loads(a, 0, NULL);
+        assert_non_null(j);
+        assert_null(strchr(a, '\n')); /* compact */
+        assert_int_equal(
+            json_integer_value(json_object_get(json_object_get(j, "DocumentMetadata"), "Pages")),
+            (json_int_t)dc_document_page_count(doc));
+        assert_true(json_array_size(json_object_get(j, "Blocks")) > 3);
+        json_decref(j);
+    }
     dc_free(a);
-    dc_free(b);
     assert_dc_ok(dc_document_render(&a, &len, doc, DC_OUTPUT_TEXT, NULL));
     assert_int_equal(len, strlen(a));
     assert_true(a[len - 1] == '\n');

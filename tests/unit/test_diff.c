@@ -7,7 +7,7 @@
 #include <math.h>
 
 #include "dc_test.h"
-#include "words.h"
+#include "diff_int.h"
 
 static void metrics(dc_text_metrics *m, const char *a, const char *b)
 {

@@ -54,6 +54,72 @@ static void reals_are_shortest(void **state)
     assert_int_equal(dc_json_real_text(buf, 8, 0.5), -1);
 }
 
+/* The fewest digits, by brute force: every count from 1 tried. */
+static int fewest_digits(double v)
+{
+    char sci[40];
+    int p;
+
+    for (p = 1; p < 17; p++) {
+        (void)snprintf(sci, sizeof(sci), "%.*e", p - 1, v);
+        if (strtod(sci, NULL) == v)
+            break;
+    }
+    return p;
+}
+
+/* The significant digits of a printed real ("0.00123" -> 3, "1e+21" -> 1,
+ * "100.0" -> 1). */
+static int digits_of(const char *s)
+{
+    char d[40];
+    size_t n = 0;
+
+    for (; *s && *s != 'e' && n < sizeof(d) - 1; s++)
+        if (*s >= '0' && *s <= '9' && (n > 0 || *s != '0'))
+            d[n++] = *s;
+    while (n > 1 && d[n - 1] == '0')
+        n--;
+    return n ? (int)n : 1;
+}
+
+/* 200,000 doubles of every kind (random bits, short decimals, values near
+ * powers of ten, subnormals): each prints with as few digits as the search
+ * that tries every count finds, and reads back the same. */
+static void reals_match_brute_force(void **state)
+{
+    unsigned long long x = 0x9E3779B97F4A7C15ull;
+    char buf[40];
+    int i;
+
+    (void)state;
+    for (i = 0; i < 200000; i++) {
+        double v;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        switch (i % 4) {
+        case 0: /* any finite double */
+            memcpy(&v, &x, sizeof(v));
+            if (!isfinite(v))
+                continue;
+            break;
+        case 1: /* a short decimal, as boxes and confidences are */
+            v = (double)(x % 100000000ull) / pow(10.0, (double)(x >> 60));
+            break;
+        case 2: /* next to a power of ten */
+            v = nextafter(pow(10.0, (double)((int)(x % 40) - 20)), (x >> 63) ? 0.0 : 1e300);
+            break;
+        default: /* subnormal */
+            v = (double)(x % 1000000ull) * 4.9406564584124654e-324;
+        }
+        if (dc_json_real_text(buf, sizeof(buf), v) < 0 || strtod(buf, NULL) != v ||
+            digits_of(buf) != fewest_digits(v))
+            fail_msg("%.17g: got '%s', %d digits where %d read back", v, buf, digits_of(buf),
+                     fewest_digits(v));
+    }
+}
+
 /* A text rewritten: only number tokens with a fraction or exponent change;
  * numbers inside strings (escaped quotes too), integers and literals not. */
 static void texts_are_rewritten_token_by_token(void **state)
@@ -137,6 +203,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reals_are_shortest),
+        cmocka_unit_test(reals_match_brute_force),
         cmocka_unit_test(texts_are_rewritten_token_by_token),
         cmocka_unit_test(dumps_reads_back_equal),
         cmocka_unit_test(comma_locale),
