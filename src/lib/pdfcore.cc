@@ -25,6 +25,7 @@
 #include <SplashOutputDev.h>
 #include <Stream.h>
 #include <TextOutputDev.h>
+#include <UnicodeMap.h>
 #include <goo/GooString.h>
 #include <splash/SplashBitmap.h>
 
@@ -293,21 +294,30 @@ class SignalTextDev : public TextOutputDev
     double crop[4] = {0, 0, 1, 1};
     dc_pdfcore_word_fn fn;
     void *fn_arg;
+    std::string scratch;
 
+    /* The word's text as TextWord::getText gives it (each character
+     * through the text encoding's map, UTF-8), into a buffer kept for the
+     * page: no allocation a word. */
     int give_word(const TextWord *wd)
     {
         double box[4], cw = std::max(1e-9, crop[2] - crop[0]),
                        ch = std::max(1e-9, crop[3] - crop[1]);
-        std::string t = dc_compat::text_of(wd);
+        const UnicodeMap *map = globalParams->getTextEncoding();
+        size_t len = 0, need = (size_t)std::max(wd->getLength(), 0) * 8;
 
-        if (t.empty())
+        if (scratch.size() < need)
+            scratch.resize(need);
+        for (int k = 0; map && k < wd->getLength(); k++)
+            len += (size_t)std::max(map->mapUnicode(*wd->getChar(k), &scratch[len], 8), 0);
+        if (len == 0)
             return DC_OK;
         wd->getBBox(&box[0], &box[1], &box[2], &box[3]);
         box[0] = std::clamp((box[0] - crop[0]) / cw, 0.0, 1.0);
         box[2] = std::clamp((box[2] - crop[0]) / cw, 0.0, 1.0);
         box[1] = std::clamp((box[1] - crop[1]) / ch, 0.0, 1.0);
         box[3] = std::clamp((box[3] - crop[1]) / ch, 0.0, 1.0);
-        return fn(fn_arg, t.c_str(), t.size(), box);
+        return fn(fn_arg, scratch.data(), len, box);
     }
 
     void count_word(const TextWord *wd, double w, double h)

@@ -11,8 +11,10 @@
  *   25.05  Object(ObjType) private, Object::null() added: null_object()
  *   25.09  OutputDev::tilingPatternFill takes const std::array<double,6> &
  *   25.10  GooString::getLength gone: toStr().size() works everywhere
- *   25.12  TextWordList::getLength/get replaced by getWords(): words_of()
- *   26.01  TextWord::getText returns std::unique_ptr<std::string>: text_of()
+ *   25.12  TextWordList::getLength/get replaced by getWords(), and
+ *   26.01  TextWord::getText returns std::unique_ptr<std::string>: neither
+ *          is used (words come from the text pass, their characters through
+ *          the text encoding's UnicodeMap, the same in every release)
  *   26.02  SplashOutputDev loses reverseVideo: make_splash();
  *          PDFDoc takes std::unique_ptr<BaseStream>: make_doc()
  */
@@ -72,31 +74,6 @@ make_splash(SplashColorMode mode, int row_pad, SplashColorPtr paper)
     return std::make_unique<SplashOutputDev>(mode, row_pad, paper);
 #else
     return std::make_unique<SplashOutputDev>(mode, row_pad, false, paper);
-#endif
-}
-
-/* The words of a word list, in its order. */
-inline std::vector<TextWord *> words_of(TextWordList &list)
-{
-#if DC_POPPLER_AT_LEAST(25, 12)
-    return list.getWords();
-#else
-    std::vector<TextWord *> v;
-    for (int k = 0; k < list.getLength(); k++)
-        v.push_back(list.get(k));
-    return v;
-#endif
-}
-
-/* A word's text as UTF-8 (the text encoding set in GlobalParams). */
-inline std::string text_of(const TextWord *w)
-{
-#if DC_POPPLER_AT_LEAST(26, 1)
-    std::unique_ptr<std::string> t = w->getText();
-    return t ? *t : std::string();
-#else
-    std::unique_ptr<GooString> t(w->getText());
-    return t ? t->toStr() : std::string();
 #endif
 }
 

@@ -54,7 +54,7 @@ static void view_dispose(side_view *v)
 
 static int view_init(side_view *v, const dc_side *s, size_t i)
 {
-    static const dc_words none = {NULL, 0, 0};
+    static const dc_words none = {0};
 
     memset(v, 0, sizeof(*v));
     v->p = i < s->npages ? &s->pages[i] : NULL;

@@ -213,7 +213,7 @@ static int line_blocks(page_ctx *c, size_t from, size_t to)
 {
     json_t *ids = json_array(), *id = NULL, *b = NULL;
     dc_buf lt = DC_BUF_INIT;
-    dc_word lb = {NULL, 0, 0, 0, 0, 0, 0};
+    dc_word lb = {0};
     double conf = 0;
     size_t k, at = json_array_size(c->blocks);
     int err = ids ? DC_OK : dc_error_oom();
@@ -314,7 +314,7 @@ static int page_lines(page_ctx *c, const dc_page *p, const dc_words *ws)
 
 static int page_block(json_t *blocks, size_t page, const dc_page *p, const dc_words *ws)
 {
-    static const dc_word full = {NULL, 0, 0, 1, 1, 100, 1};
+    static const dc_word full = {NULL, 0, 0, 1, 1, 100, 1, 0};
     page_ctx c;
     size_t at = json_array_size(blocks);
     json_t *id = block_id("PAGE", page, 0, 0, "", 0);

@@ -9,19 +9,41 @@
 #include "internal.h"
 #include "words.h"
 
+#define POOL_MAX ((size_t)1 << 30) /* bytes of word text on one page */
+
 void dc_words_dispose(dc_words *ws)
 {
-    size_t i;
-
-    for (i = 0; i < ws->n; i++)
-        free(ws->w[i].text);
     free(ws->w);
+    free(ws->pool);
     memset(ws, 0, sizeof(*ws));
+}
+
+/* Room for need more bytes of text; the words' texts follow the pool. */
+static int pool_reserve(dc_words *ws, size_t need)
+{
+    size_t nc = ws->pool_cap ? ws->pool_cap : 1024, i;
+    char *p;
+
+    if (need > POOL_MAX - ws->pool_len)
+        return dc_error_set(DC_ELIMIT, "a page's words are over %zu bytes", POOL_MAX);
+    if (ws->pool_len + need <= ws->pool_cap)
+        return DC_OK;
+    while (nc < ws->pool_len + need)
+        nc *= 2;
+    p = realloc(ws->pool, nc);
+    if (!p)
+        return dc_error_oom();
+    ws->pool = p;
+    ws->pool_cap = nc;
+    for (i = 0; i < ws->n; i++)
+        ws->w[i].text = p + ws->w[i].off;
+    return DC_OK;
 }
 
 int dc_words_add(dc_words *ws, const char *text, size_t len, const double box[4], double conf)
 {
     dc_word *w;
+    int err;
 
     if (ws->n == ws->cap) {
         size_t nc = ws->cap ? ws->cap * 2 : 64;
@@ -31,11 +53,16 @@ int dc_words_add(dc_words *ws, const char *text, size_t len, const double box[4]
         ws->w = p;
         ws->cap = nc;
     }
+    err = pool_reserve(ws, len + 1);
+    if (err < 0)
+        return err;
     w = &ws->w[ws->n];
     memset(w, 0, sizeof(*w));
-    w->text = dc_strndup(text, len);
-    if (!w->text)
-        return dc_error_oom();
+    w->off = ws->pool_len;
+    memcpy(ws->pool + w->off, text, len);
+    ws->pool[w->off + len] = '\0';
+    ws->pool_len += len + 1;
+    w->text = ws->pool + w->off;
     if (box) {
         w->x0 = box[0];
         w->y0 = box[1];
