@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "formats.h"
 #include "options.h"
 #include "json_out.h"
 #include "send_int.h"
@@ -171,9 +172,11 @@ static int page_bytes(job *j, size_t i, char **own, const char **data, size_t *l
 {
     *own = NULL;
     /* a one-page document goes as it is, byte for byte */
-    if (j->npages > 1 && j->format == DC_FORMAT_PDF)
+    dc_split_kind split = dc_format_info_of(j->format)->split;
+
+    if (j->npages > 1 && split == DC_SPLIT_PDF)
         return dc_split__pdf_page(own, len, j->data, j->len, i, j->o->extract.password);
-    if (j->npages > 1 && j->format == DC_FORMAT_TIFF)
+    if (j->npages > 1 && split == DC_SPLIT_TIFF)
         return dc_split__tiff_page(own, len, j->data, j->len, i);
     *data = j->data;
     *len = j->len;
@@ -181,11 +184,6 @@ static int page_bytes(job *j, size_t i, char **own, const char **data, size_t *l
 }
 
 /* Bytes only for types the service reads itself. */
-static int bytes_capable(dc_format f)
-{
-    return f != DC_FORMAT_UNSUPPORTED;
-}
-
 /* ---------------------------------------------------------------- one page */
 
 typedef struct {
@@ -267,7 +265,7 @@ static int build_request(job *j, page_ctx *pc, size_t i)
     size_t len = 0;
     int err;
 
-    if (m == DC_SEND_AUTO && (j->format == DC_FORMAT_TEXT || !bytes_capable(j->format)))
+    if (m == DC_SEND_AUTO && dc_format_info_of(j->format)->text_only)
         m = DC_SEND_TEXT;
     if (m == DC_SEND_TEXT)
         return page_text_request(j, pc, i);
@@ -376,15 +374,17 @@ static int count_pages(job *j, size_t *n)
     dc_send_mode m = j->o->mode;
     int err;
 
-    if (m == DC_SEND_TEXT || j->format == DC_FORMAT_TEXT) {
+    const dc_format_info *f = dc_format_info_of(j->format);
+
+    if (m == DC_SEND_TEXT || f->text_only) {
         err = extract(j);
         if (err >= 0)
             *n = dc_document_page_count(j->doc);
         return err;
     }
-    if (j->format == DC_FORMAT_PDF)
+    if (f->split == DC_SPLIT_PDF)
         return dc_split__pdf_count(n, j->data, j->len, j->o->extract.password);
-    if (j->format == DC_FORMAT_TIFF)
+    if (f->split == DC_SPLIT_TIFF)
         return dc_split__tiff_count(n, j->data, j->len);
     *n = 1; /* one request for the whole document */
     return DC_OK;
@@ -394,9 +394,9 @@ static int config_notes(job *j)
 {
     if (j->o->extract.config.action == DC_READ_ACTION_UNSET)
         return DC_OK;
-    if (j->o->mode == DC_SEND_TEXT || j->format == DC_FORMAT_TEXT)
+    if (j->o->mode == DC_SEND_TEXT || dc_format_info_of(j->format)->text_only)
         return warn(j, "DocumentReaderConfig is not sent with Text");
-    if (j->format == DC_FORMAT_DOCX || j->format == DC_FORMAT_TEXTRACT_JSON)
+    if (!dc_format_info_of(j->format)->reader_config)
         return warn(j, "DocumentReaderConfig applies to PDFs and images only: not sent");
     return DC_OK;
 }

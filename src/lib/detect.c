@@ -503,28 +503,6 @@ static int detect_text(dc_detection *out, const unsigned char *p, size_t len)
 
 /* ---------------------------------------------------------------- entry */
 
-const char *dc_format_name(dc_format format)
-{
-    switch (format) {
-    case DC_FORMAT_PDF:
-        return "pdf";
-    case DC_FORMAT_DOCX:
-        return "docx";
-    case DC_FORMAT_PNG:
-        return "png";
-    case DC_FORMAT_JPEG:
-        return "jpeg";
-    case DC_FORMAT_TIFF:
-        return "tiff";
-    case DC_FORMAT_TEXT:
-        return "text";
-    case DC_FORMAT_TEXTRACT_JSON:
-        return "textract-json";
-    default:
-        return "unsupported";
-    }
-}
-
 /* Run the rules in order (see the file comment). An unsupported format is a
  * result (DC_OK, format DC_FORMAT_UNSUPPORTED, kind and reason set); only
  * internal failures (out of memory) are errors. */

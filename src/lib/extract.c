@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats.h"
 #include "options.h"
 #include "json_out.h"
 #include "ocr.h"
@@ -48,30 +49,18 @@ fail:
 
 static int route(dc_document *doc, const void *data, size_t len, const dc_extract_options *opts)
 {
-    switch (doc->det.format) {
-    case DC_FORMAT_TEXT:
-        return dc_text_extract(doc, data, len);
-    case DC_FORMAT_TEXTRACT_JSON:
-        return dc_textract_extract(doc, data, len);
-    case DC_FORMAT_DOCX:
-        if (doc->opts.config.action != DC_READ_ACTION_UNSET) {
-            int err = dc_doc_warn(doc, 0, "DOCCLASS_CONFIG_IGNORED",
-                                  "DocumentReaderConfig does not apply to Word documents");
-            if (err < 0)
-                return err;
-        }
-        return dc_docx_extract(doc, data, len, opts->docx_parts);
-    case DC_FORMAT_PDF:
-        return dc_pdf_extract(doc, data, len, opts->password);
-    case DC_FORMAT_PNG:
-    case DC_FORMAT_JPEG:
-    case DC_FORMAT_TIFF:
-        return dc_image_extract(doc, data, len);
-    default:
+    const dc_format_info *f = dc_format_info_of(doc->det.format);
+
+    if (!f->extract)
         return dc_error_set(DC_EUNSUPPORTED, "unsupported document (%s): %s (UNSUPPORTED_DOC_TYPE)",
                             doc->det.kind ? doc->det.kind : "unknown",
                             doc->det.reason ? doc->det.reason : "not a supported format");
+    if (f->config_note && doc->opts.config.action != DC_READ_ACTION_UNSET) {
+        int err = dc_doc_warn(doc, 0, "DOCCLASS_CONFIG_IGNORED", "%s", f->config_note);
+        if (err < 0)
+            return err;
     }
+    return f->extract(doc, data, len, opts);
 }
 
 static int extract_common(dc_document **out,

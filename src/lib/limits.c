@@ -11,19 +11,12 @@
 #include <string.h>
 
 #include "doc.h"
+#include "formats.h"
 #include "service_limits.h"
 
 /* the service's limits (service_limits.h), by their short names here */
-#define RT_PAGES        DC_RT_PAGES
-#define RT_PAGE_CHARS   DC_RT_PAGE_CHARS
-#define RT_TEXT_BYTES   DC_RT_TEXT_BYTES
-#define RT_BINARY_BYTES DC_RT_BINARY_BYTES
-#define RT_TEXTRACT     DC_RT_TEXTRACT_BYTES
-#define AS_PAGES        DC_AS_PAGES
-#define AS_PDF_BYTES    DC_AS_PDF_BYTES
-#define AS_DOCX_BYTES   DC_AS_DOCX_BYTES
-#define AS_IMG_BYTES    DC_AS_IMG_BYTES
-#define AS_TEXT_BYTES   DC_AS_TEXT_BYTES
+#define RT_PAGES      DC_RT_PAGES
+#define RT_PAGE_CHARS DC_RT_PAGE_CHARS
 
 /* Where a verdict goes. */
 typedef struct {
@@ -32,41 +25,17 @@ typedef struct {
     void *ctx;
 } outlet;
 
-/* The request size limits of every format, real-time and asynchronous.
- * A file of no supported type is still held to the general 10 MB. */
-static const struct {
-    dc_format format;
-    size_t realtime, async;
-} size_limits[] = {
-    {DC_FORMAT_UNSUPPORTED, RT_BINARY_BYTES, AS_IMG_BYTES},
-    {DC_FORMAT_PDF, RT_BINARY_BYTES, AS_PDF_BYTES},
-    {DC_FORMAT_DOCX, RT_BINARY_BYTES, AS_DOCX_BYTES},
-    {DC_FORMAT_PNG, RT_BINARY_BYTES, AS_IMG_BYTES},
-    {DC_FORMAT_JPEG, RT_BINARY_BYTES, AS_IMG_BYTES},
-    {DC_FORMAT_TIFF, RT_BINARY_BYTES, AS_IMG_BYTES},
-    {DC_FORMAT_TEXT, RT_TEXT_BYTES, AS_TEXT_BYTES},
-    {DC_FORMAT_TEXTRACT_JSON, RT_TEXTRACT, RT_TEXTRACT},
-};
-
-_Static_assert(sizeof(size_limits) / sizeof(size_limits[0]) == DC_FORMAT_TEXTRACT_JSON + 1,
-               "every format has its size limits");
-
+/* The request size and page limits of the document's format (formats.c). */
 static size_t size_limit(const dc_document *doc, int async)
 {
-    size_t i;
+    const dc_format_info *f = dc_format_info_of(doc->det.format);
 
-    for (i = 0; i < sizeof(size_limits) / sizeof(size_limits[0]); i++)
-        if (size_limits[i].format == doc->det.format)
-            return async ? size_limits[i].async : size_limits[i].realtime;
-    return RT_BINARY_BYTES; /* not reached: every format is in the table */
+    return async ? f->async_bytes : f->rt_bytes;
 }
 
 static size_t page_limit(const dc_document *doc, int async)
 {
-    /* The async path takes TIFF images of one page only. */
-    if (async && doc->det.format == DC_FORMAT_TIFF)
-        return 1;
-    return async ? AS_PAGES : RT_PAGES;
+    return async ? dc_format_info_of(doc->det.format)->async_pages : RT_PAGES;
 }
 
 static int check_pages(const dc_document *doc, int async, const outlet *o)

@@ -15,6 +15,7 @@
 
 #include "options.h"
 #include "diff_int.h"
+#include "formats.h"
 #include "pageimage.h"
 
 #define REPORT_MAX   ((size_t)1 << 30)
@@ -146,13 +147,9 @@ static int page_image(rgb_img *im, const dc_report_options *o, size_t i)
     memset(&g, 0, sizeof(g));
     if (!o->data || dc_detect(&det, o->data, o->len) < 0)
         return DC_OK;
-    if (det.format == DC_FORMAT_PDF)
-        err = dc_pdf_render_gray(&g, o->data, o->len, o->password, i, side);
-    else if (det.format == DC_FORMAT_PNG || det.format == DC_FORMAT_JPEG ||
-             det.format == DC_FORMAT_TIFF)
-        err = dc_image_render_gray(&g, o->data, o->len, i, side);
-    else
+    if (!dc_format_info_of(det.format)->render_gray)
         return DC_OK;
+    err = dc_format_info_of(det.format)->render_gray(&g, o->data, o->len, o->password, i, side);
     if (err < 0) {
         dc_error_clear();
         dc_gray_dispose(&g);

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "formats.h"
 #include "json_out.h"
 #include "send_int.h"
 
@@ -152,14 +153,7 @@ size_t dc_request__truncate(const char *text, size_t len, size_t max_chars, size
 
 size_t dc_request__bytes_limit(dc_format format)
 {
-    switch (format) {
-    case DC_FORMAT_TEXT:
-        return DC_RT_TEXT_BYTES;
-    case DC_FORMAT_TEXTRACT_JSON:
-        return DC_RT_TEXTRACT_BYTES;
-    default:
-        return DC_RT_BINARY_BYTES;
-    }
+    return dc_format_info_of(format)->rt_bytes;
 }
 
 /* ---------------------------------------------------------------- body */

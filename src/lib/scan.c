@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats.h"
 #include "json_out.h"
 #include "ocr.h"
 
@@ -18,18 +19,7 @@ static const char *page_class(const dc_document *doc, const dc_page *p)
 
     if (c)
         return c;
-    switch (doc->det.format) {
-    case DC_FORMAT_PNG:
-    case DC_FORMAT_JPEG:
-    case DC_FORMAT_TIFF:
-        return "image";
-    case DC_FORMAT_DOCX:
-        return "word";
-    case DC_FORMAT_TEXTRACT_JSON:
-        return "textract-json";
-    default:
-        return "text";
-    }
+    return dc_format_info_of(doc->det.format)->page_class;
 }
 
 static double num(const json_t *o, const char *key)
