@@ -29,7 +29,6 @@ typedef enum {
 } dc_feature;
 
 #define DC_CONFIG_MAX_FEATURES 2
-#define DC_CONFIG_WARNING_MAX  512
 
 /**
  * A DocumentReaderConfig. Transparent: the caller may fill it by hand. A
@@ -42,19 +41,15 @@ typedef struct {
     dc_read_mode mode;                           /**< DocumentReadMode (UNSET: absent) */
     dc_feature features[DC_CONFIG_MAX_FEATURES]; /**< FeatureTypes, in given order */
     size_t nfeatures;                            /**< number of FeatureTypes (0: absent) */
-    /** Non-fatal remark from loading (e.g. FeatureTypes with
-     *  TEXTRACT_DETECT_DOCUMENT_TEXT); empty when none. */
-    char warning[DC_CONFIG_WARNING_MAX];
 } dc_reader_config;
 
-#define DC_READER_CONFIG_VERSION 1
+/* Version 1 ended with a 512-byte `warning` buffer; version 2 is version 1
+ * without it (the remark is dc_config_warning()'s output). */
+#define DC_READER_CONFIG_VERSION 2
 #define DC_READER_CONFIG_INIT                                               \
     {                                                                       \
         DC_READER_CONFIG_VERSION, DC_READ_ACTION_UNSET, DC_READ_MODE_UNSET, \
-            {DC_FEATURE_NONE, DC_FEATURE_NONE}, 0,                          \
-        {                                                                   \
-            0                                                               \
-        }                                                                   \
+            {DC_FEATURE_NONE, DC_FEATURE_NONE}, 0                           \
     }
 
 /**
@@ -86,10 +81,17 @@ DC_API int dc_config_override(dc_reader_config *cfg,
 
 /**
  * Check the combination rules (ANALYZE needs FeatureTypes, ...) after
- * overrides. May set cfg->warning.
+ * overrides.
  * @return DC_OK or DC_ECONFIG.
  */
 DC_API int dc_config_validate(dc_reader_config *cfg, const char *name);
+
+/**
+ * The config's non-fatal remark (FeatureTypes given with
+ * TEXTRACT_DETECT_DOCUMENT_TEXT, which the service ignores), or NULL.
+ * Extraction puts it in the result's Warnings as DOCCLASS_CONFIG.
+ */
+DC_API const char *dc_config_warning(const dc_reader_config *cfg);
 
 /** Service names: "TEXTRACT_DETECT_DOCUMENT_TEXT", "SERVICE_DEFAULT", "TABLES"...; NULL for UNSET.
  */

@@ -29,6 +29,7 @@ typedef enum {
     DC_EPASSWORD = -14,   /**< encrypted document, no or wrong password */
     DC_EMEMORY = -15,     /**< a per-document memory limit was hit */
     DC_ECRASH = -16,      /**< an isolated worker died (a crash inside a library) */
+    DC_ECANCELED = -17,   /**< the caller's progress callback asked to stop */
 } dc_error_code;
 
 /** The last error raised on the calling thread. */

@@ -48,11 +48,26 @@ typedef struct {
         10, 0.10, 0.50, 0.05, 0.0002, 0.90 \
     }
 
+/** Where a long extraction is: given to the progress callback after each
+ *  page the OCR stage has read. */
+typedef struct {
+    size_t page;        /**< the page just read, 1-based */
+    size_t pages_done;  /**< pages of the OCR stage read so far */
+    size_t pages_total; /**< pages the OCR stage reads in this document */
+} dc_progress;
+
+/** Progress callback: called after each OCR page, from the OCR threads but
+ *  never twice at once. Return 0 to go on; anything else stops the
+ *  extraction, which then fails with DC_ECANCELED (pages being read finish,
+ *  no other starts). */
+typedef int (*dc_progress_fn)(const dc_progress *progress, void *payload);
+
 /**
  * Extraction options. Transparent. Zero in any field is its default, so
  * a struct that is all zeros but its version gives the defaults: start
  * from DC_EXTRACT_OPTIONS_INIT or dc_extract_options_init(). Versions 1
- * and 2 (rotate and input_hash on at 1) are still accepted.
+ * and 2 (rotate and input_hash on at 1) and 3 (a version 1 config, with
+ * its warning buffer, inside) are still accepted.
  */
 typedef struct {
     int version;                   /**< DC_EXTRACT_OPTIONS_VERSION */
@@ -71,9 +86,11 @@ typedef struct {
     size_t max_input_bytes;        /**< refuse files larger than this (0: 256 MB) */
     int no_input_hash;             /**< 1: no SHA-256 of the input (input.sha256 null),
                                         e.g. when only the text is printed */
+    dc_progress_fn progress;       /**< called after each OCR page, or NULL */
+    void *progress_payload;        /**< given to progress */
 } dc_extract_options;
 
-#define DC_EXTRACT_OPTIONS_VERSION 3
+#define DC_EXTRACT_OPTIONS_VERSION 4
 #define DC_EXTRACT_OPTIONS_INIT               \
     {                                         \
         .version = DC_EXTRACT_OPTIONS_VERSION \

@@ -225,7 +225,7 @@ typedef struct {
     dc_extract_options extract; /**< extraction options (config, password, OCR) */
 } dc_classify_options;
 
-#define DC_CLASSIFY_OPTIONS_VERSION 1
+#define DC_CLASSIFY_OPTIONS_VERSION 2 /* 1: its extract options were version 3's */
 #define DC_CLASSIFY_OPTIONS_INIT                                                   \
     {                                                                              \
         .version = DC_CLASSIFY_OPTIONS_VERSION, .extract = DC_EXTRACT_OPTIONS_INIT \

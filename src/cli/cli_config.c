@@ -26,8 +26,8 @@ int cli_load_config(dc_reader_config *cfg,
         err = dc_config_validate(cfg, path ? path : "command line");
     if (err < 0)
         return cli_error(cli_exit_code(err), cmd, "%s", dc_error_last()->message);
-    if (cfg->warning[0])
-        cli_warn("%s", cfg->warning);
+    if (dc_config_warning(cfg))
+        cli_warn("%s: %s", path ? path : "command line", dc_config_warning(cfg));
     return -1;
 }
 

@@ -253,8 +253,9 @@ static int check_setup(classify_args *a)
         err = dc_config_validate(&a->co.extract.config, a->config_path);
     if (err < 0)
         return cli_error(cli_exit_code(err), CMD, "%s", dc_error_last()->message);
-    if (a->co.extract.config.warning[0])
-        cli_warn("%s", a->co.extract.config.warning);
+    if (dc_config_warning(&a->co.extract.config))
+        cli_warn("%s: %s", a->config_path ? a->config_path : "command line",
+                 dc_config_warning(&a->co.extract.config));
     if (a->region && strcmp(a->region, region) != 0)
         cli_warn("--region %s differs from the endpoint ARN's region %s: signing for %s", a->region,
                  region, region);

@@ -85,9 +85,9 @@ static void print_help(void)
         "                           exists and is not empty is refused (records another\n"
         "                           run wrote are never lost) unless --force\n"
         "      --force              overwrite a non-empty --output FILE\n"
-        "      --progress WHEN      auto (default: when stderr is a terminal and several\n"
-        "                           files are read), always, never: files and pages done,\n"
-        "                           OCR pages/s, ETA, on stderr\n"
+        "      --progress WHEN      auto (default: when stderr is a terminal), always,\n"
+        "                           never: on stderr; several files: files and pages\n"
+        "                           done, OCR pages/s, ETA; one file: each OCR page read\n"
         "      --forecast REPORT    scan's report of these files (scan -o REPORT): the ETA\n"
         "                           comes from its OCR megapixels and this machine's OCR\n"
         "                           rate (docclass calibrate; --calibration FILE)\n"
@@ -1194,6 +1194,28 @@ static int run_parallel(const extract_args *given, sink *s, size_t n, const char
     return rc;
 }
 
+/* --progress for one file: each OCR page as it is read, on one line that
+ * a terminal rewrites (a line each elsewhere). Called by the library, in
+ * the worker process when the document is isolated. */
+typedef struct {
+    const char *path;
+    double t0;
+    int tty;
+} page_meter;
+
+static int page_progress(const dc_progress *p, void *payload)
+{
+    const page_meter *m = payload;
+    double dt = cli_now() - m->t0;
+
+    (void)fprintf(stderr, "%sdocclass: extract: %s: OCR page %zu read, %zu of %zu (%.1f pages/s)%s",
+                  m->tty ? "\r" : "", m->path, p->page, p->pages_done, p->pages_total,
+                  dt > 0 ? (double)p->pages_done / dt : 0.0,
+                  !m->tty || p->pages_done == p->pages_total ? "\n" : "");
+    (void)fflush(stderr);
+    return 0;
+}
+
 static int run(const extract_args *a, int nfiles, char **files)
 {
     sink s;
@@ -1296,5 +1318,15 @@ int cmd_extract(int argc, char **argv)
     /* one worker per file: load once here what each would load again */
     if (a.many && a.isolate && dc_library_preload() < 0)
         return cli_error(CLI_EXIT_ERROR, "extract", "%s", dc_error_last()->message);
+    /* one file: its OCR pages as they are read (the library's callback) */
+    if (!a.many && argc - optind == 1 &&
+        (a.progress > 0 || (a.progress < 0 && isatty(STDERR_FILENO)))) {
+        static page_meter meter;
+        meter.path = argv[optind];
+        meter.tty = isatty(STDERR_FILENO);
+        meter.t0 = cli_now();
+        a.opts.progress = page_progress;
+        a.opts.progress_payload = &meter;
+    }
     return run(&a, argc - optind, argv + optind);
 }

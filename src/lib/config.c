@@ -491,12 +491,10 @@ static pos field_pos(const locator *loc, const char *json, const char *field, in
 
 /* Rules across members, within the file: DocumentReadAction is required
  * (also in {}); TEXTRACT_ANALYZE_DOCUMENT needs FeatureTypes; FeatureTypes
- * with TEXTRACT_DETECT_DOCUMENT_TEXT is only a warning. */
+ * with TEXTRACT_DETECT_DOCUMENT_TEXT is only a warning (dc_config_warning). */
 static int
 check_members(dc_reader_config *c, const locator *loc, const char *json, const char *name)
 {
-    int n;
-
     if (c->action == DC_READ_ACTION_UNSET)
         return fail_at(name, loc->open,
                        "DocumentReadAction: required field is missing%s; must be one of %s",
@@ -505,15 +503,6 @@ check_members(dc_reader_config *c, const locator *loc, const char *json, const c
         return fail_at(name, field_pos(loc, json, "DocumentReadAction", 1),
                        "FeatureTypes: missing; \"TEXTRACT_ANALYZE_DOCUMENT\" requires %s",
                        FEATURE_LIST);
-    if (c->action == DC_READ_ACTION_DETECT_DOCUMENT_TEXT && c->nfeatures) {
-        pos p = field_pos(loc, json, "FeatureTypes", 1);
-        n = snprintf(c->warning, sizeof(c->warning),
-                     "%s:%u:%u: FeatureTypes is ignored with TEXTRACT_DETECT_DOCUMENT_TEXT; it "
-                     "applies only to TEXTRACT_ANALYZE_DOCUMENT",
-                     name, p.line, p.col);
-        if (n < 0)
-            c->warning[0] = '\0';
-    }
     return DC_OK;
 }
 
@@ -655,8 +644,7 @@ static int flag_features(dc_feature *features, size_t *n, const char *value)
 
 /* Check every flag before touching cfg. Flags alone make a config: without
  * an action, --feature-types implies TEXTRACT_ANALYZE_DOCUMENT and
- * --read-mode TEXTRACT_DETECT_DOCUMENT_TEXT. A changed action or feature
- * list drops the loading warning (validate recomputes it). */
+ * --read-mode TEXTRACT_DETECT_DOCUMENT_TEXT. */
 int dc_config_override(dc_reader_config *cfg,
                        const char *read_mode,
                        const char *read_action,
@@ -688,8 +676,6 @@ int dc_config_override(dc_reader_config *cfg,
         cfg->action = DC_READ_ACTION_ANALYZE_DOCUMENT;
     else if (cfg->action == DC_READ_ACTION_UNSET && read_mode)
         cfg->action = DC_READ_ACTION_DETECT_DOCUMENT_TEXT;
-    if (action || features)
-        cfg->warning[0] = '\0';
     return DC_OK;
 }
 
@@ -729,7 +715,6 @@ static int check_ranges(const dc_reader_config *cfg, const char *name)
 int dc_config_validate(dc_reader_config *cfg, const char *name)
 {
     int err;
-    int n;
 
     if (!name)
         name = "DocumentReaderConfig";
@@ -748,15 +733,15 @@ int dc_config_validate(dc_reader_config *cfg, const char *name)
                             "%s: FeatureTypes: missing; \"TEXTRACT_ANALYZE_DOCUMENT\" requires %s "
                             "(--feature-types)",
                             name, FEATURE_LIST);
-    if (cfg->action == DC_READ_ACTION_DETECT_DOCUMENT_TEXT && cfg->nfeatures && !cfg->warning[0]) {
-        n = snprintf(cfg->warning, sizeof(cfg->warning),
-                     "%s: FeatureTypes is ignored with TEXTRACT_DETECT_DOCUMENT_TEXT; it applies "
-                     "only to TEXTRACT_ANALYZE_DOCUMENT",
-                     name);
-        if (n < 0)
-            cfg->warning[0] = '\0';
-    }
     return DC_OK;
+}
+
+const char *dc_config_warning(const dc_reader_config *cfg)
+{
+    if (cfg && cfg->action == DC_READ_ACTION_DETECT_DOCUMENT_TEXT && cfg->nfeatures)
+        return "FeatureTypes is ignored with TEXTRACT_DETECT_DOCUMENT_TEXT; it applies only to "
+               "TEXTRACT_ANALYZE_DOCUMENT";
+    return NULL;
 }
 
 /* ---------------------------------------------------------------- names */

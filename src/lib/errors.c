@@ -109,6 +109,7 @@ static const struct {
     {DC_EPASSWORD, "ENCRYPTED", "document is encrypted"},
     {DC_EMEMORY, "MEMORY_LIMIT", "memory limit exceeded"},
     {DC_ECRASH, "CRASH", "worker crashed"},
+    {DC_ECANCELED, "CANCELLED", "cancelled by the caller"},
 };
 
 static size_t error_index(int code)

@@ -87,8 +87,8 @@ static int extract_common(dc_document **out,
         return err;
     doc->analyze_only = analyze_only;
     doc->count_chars = count_chars;
-    if (doc->opts.config.warning[0]) {
-        err = dc_doc_warn(doc, 0, "DOCCLASS_CONFIG", "%s", doc->opts.config.warning);
+    if (dc_config_warning(&doc->opts.config)) {
+        err = dc_doc_warn(doc, 0, "DOCCLASS_CONFIG", "%s", dc_config_warning(&doc->opts.config));
         if (err < 0)
             goto done;
     }

@@ -20,16 +20,12 @@ typedef enum {
 } dc_split_kind;
 
 typedef struct {
-    dc_format format;
     const char *name;        /* "pdf", "docx", ... (dc_format_name) */
     const char *page_class;  /* scan records' class for pages the stage gives none */
+    const char *config_note; /* warning when a config is given but does not apply, or NULL */
     size_t rt_bytes;         /* real-time request size limit (service_limits.h) */
     size_t async_bytes;      /* asynchronous job size limit */
     size_t async_pages;      /* asynchronous page limit */
-    int text_only;           /* ClassifyDocument gets its text (Text), never Bytes */
-    int reader_config;       /* DocumentReaderConfig applies (PDFs and images) */
-    const char *config_note; /* warning when a config is given but does not apply, or NULL */
-    dc_split_kind split;
     /* Extract the document's pages into doc; NULL: refused as unsupported. */
     int (*extract)(dc_document *doc, const void *data, size_t len, const dc_extract_options *o);
     /* Render page i as grey pixels, longer side at most max_side (diff's
@@ -40,6 +36,10 @@ typedef struct {
                        const char *password,
                        size_t page,
                        int max_side);
+    dc_format format;
+    dc_split_kind split;
+    int text_only;     /* ClassifyDocument gets its text (Text), never Bytes */
+    int reader_config; /* DocumentReaderConfig applies (PDFs and images) */
 } dc_format_info;
 
 /* The row of a format; DC_FORMAT_UNSUPPORTED's (no extractor, the general

@@ -127,6 +127,8 @@ void dc_ocr_options_from(dc_ocr_options *o, const dc_document *doc)
     o->jobs = doc->opts.jobs;
     o->page_timeout = doc->opts.page_timeout;
     o->rotate = !doc->opts.no_rotate;
+    o->progress = doc->opts.progress;
+    o->progress_payload = doc->opts.progress_payload;
     if (doc->opts.config.action != DC_READ_ACTION_ANALYZE_DOCUMENT)
         return;
     for (i = 0; i < doc->opts.config.nfeatures && i < DC_CONFIG_MAX_FEATURES; i++) {
@@ -1457,9 +1459,11 @@ typedef struct {
     pthread_cond_t can_put, can_get;
     slot q[QUEUE_CAP];
     size_t head, count;
-    int closed;
+    size_t n, done; /* pages to read, pages read */
     dc_ocr_result *results;
     const dc_ocr_options *o;
+    int closed;
+    int cancelled; /* the progress callback said stop */
 } pool;
 
 typedef struct {
@@ -1506,6 +1510,29 @@ static void pool_close(pool *p)
     (void)pthread_mutex_unlock(&p->mu);
 }
 
+/* A page read: counted, and told to the progress callback (under the
+ * pool's lock: one call at a time), which may stop the run. */
+static void page_done(pool *p, size_t index)
+{
+    (void)pthread_mutex_lock(&p->mu);
+    p->done++;
+    if (p->o->progress && !p->cancelled) {
+        dc_progress pr = {(p->o->page_of ? p->o->page_of[index] : index) + 1, p->done, p->n};
+        p->cancelled = p->o->progress(&pr, p->o->progress_payload) != 0;
+    }
+    (void)pthread_mutex_unlock(&p->mu);
+}
+
+static int is_cancelled(pool *p)
+{
+    int c;
+
+    (void)pthread_mutex_lock(&p->mu);
+    c = p->cancelled;
+    (void)pthread_mutex_unlock(&p->mu);
+    return c;
+}
+
 static void *worker_main(void *arg)
 {
     worker *w = arg;
@@ -1513,7 +1540,12 @@ static void *worker_main(void *arg)
 
     one_thread_per_engine();
     while (pool_get(w->p, &s)) {
-        ocr_page(&w->e, &s.pix, s.dpi, &w->p->results[s.index], w->p->o);
+        if (is_cancelled(w->p)) /* queued before the stop: not read */
+            page_fail(&w->p->results[s.index], DC_ECANCELED, "DOCCLASS_CANCELLED", "cancelled");
+        else {
+            ocr_page(&w->e, &s.pix, s.dpi, &w->p->results[s.index], w->p->o);
+            page_done(w->p, s.index);
+        }
         pixDestroy(&s.pix);
     }
     return NULL;
@@ -1603,7 +1635,7 @@ void dc_ocr_process_init(void)
 int dc_ocr_pages(
     dc_ocr_result *results, size_t n, dc_render_fn render, void *payload, const dc_ocr_options *o)
 {
-    pool p = {.results = results, .o = o};
+    pool p = {.results = results, .o = o, .n = n};
     worker *w = NULL;
     const char *lang = o->lang ? o->lang : "eng";
     int jobs = resolve_jobs(o->jobs, n), err;
@@ -1622,11 +1654,16 @@ int dc_ocr_pages(
     (void)pthread_cond_init(&p.can_get, NULL);
     err = workers_open(w, jobs, &p, o);
     if (err >= 0) {
-        for (i = 0; i < n; i++)
+        for (i = 0; i < n && !is_cancelled(&p); i++)
             feed(&p, i, render, payload);
     }
     pool_close(&p);
     workers_close(w, jobs);
+    if (err >= 0 && p.cancelled)
+        err = dc_error_set(DC_ECANCELED,
+                           "cancelled by the progress callback after %zu of %zu "
+                           "OCR pages",
+                           p.done, n);
     (void)pthread_cond_destroy(&p.can_get);
     (void)pthread_cond_destroy(&p.can_put);
     (void)pthread_mutex_destroy(&p.mu);

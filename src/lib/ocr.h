@@ -40,16 +40,20 @@ typedef int (*dc_render_fn)(void *payload, size_t i, dc_gray *out);
 
 typedef struct {
     const char *lang;
-    int jobs;            /* 0: number of cores */
-    double page_timeout; /* seconds, 0: none */
-    int rotate;          /* detect and fix 90/180/270 and small skew */
-    int tables;          /* TEXTRACT_ANALYZE_DOCUMENT + TABLES */
-    int forms;           /* TEXTRACT_ANALYZE_DOCUMENT + FORMS */
+    double page_timeout;     /* seconds, 0: none */
+    dc_progress_fn progress; /* after each page (dc_extract_options), or NULL */
+    void *progress_payload;
+    const size_t *page_of; /* 0-based document page of each image, or NULL: the same */
+    int jobs;              /* 0: number of cores */
+    int rotate;            /* detect and fix 90/180/270 and small skew */
+    int tables;            /* TEXTRACT_ANALYZE_DOCUMENT + TABLES */
+    int forms;             /* TEXTRACT_ANALYZE_DOCUMENT + FORMS */
 } dc_ocr_options;
 
 /* OCR n page images produced by render(). results[] must hold n zeroed
  * entries; each gets its text or its own error. Returns < 0 only when the
- * whole run failed (engine could not start: e.g. missing traineddata). */
+ * whole run failed (engine could not start: e.g. missing traineddata) or
+ * the progress callback stopped it (DC_ECANCELED). */
 int dc_ocr_pages(
     dc_ocr_result *results, size_t n, dc_render_fn render, void *payload, const dc_ocr_options *o);
 

@@ -8,14 +8,79 @@
  *
  * Extract options, version 2 and 1: rotate and input_hash meant "on" when
  * 1 (the INIT macro set them); version 3 has no_rotate and no_input_hash,
- * so that zero is on. Version 1 had no input_hash at all. Send options,
- * version 1: verify_tls meant "on" when 1; version 2 has no_verify_tls.
+ * so that zero is on. Version 1 had no input_hash at all. Versions 1 to 3
+ * held a version 1 reader config, which ended with a 512-byte warning
+ * buffer (version 2 has none; version 4 adds the progress callback).
+ * Send options, version 1: verify_tls meant "on" when 1; version 2 has
+ * no_verify_tls. Classify options, version 1: its extract options are
+ * version 3's layout (version 0 inside meant 3).
  */
 #include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
 #include "options.h"
+
+/* The layouts of older versions, as their callers were built. */
+typedef struct {
+    int version;
+    dc_read_action action;
+    dc_read_mode mode;
+    dc_feature features[DC_CONFIG_MAX_FEATURES];
+    size_t nfeatures;
+    char warning[512];
+} reader_config_v1;
+
+typedef struct {
+    int version;
+    reader_config_v1 config;
+    dc_limits_profile limits;
+    unsigned docx_parts;
+    const char *password;
+    int dpi;
+    double max_megapixels;
+    double max_image_megapixels;
+    int jobs;
+    const char *lang;
+    double page_timeout;
+    int no_rotate; /* version 1, 2: rotate (1 was on) */
+    dc_routing_thresholds routing;
+    size_t max_input_bytes;
+    int no_input_hash; /* version 2: input_hash (1 was on); version 1: absent */
+} extract_options_v3;
+
+typedef struct {
+    int version;
+    dc_send_mode mode;
+    const char *pages;
+    int truncate;
+    int dry_run;
+    extract_options_v3 extract;
+} classify_options_v1;
+
+/* A version 1 to 3 struct read into the current one. */
+static void extract_from_v3(dc_extract_options *o, const extract_options_v3 *in, int v)
+{
+    memset(o, 0, sizeof(*o));
+    o->config.version = in->config.version ? DC_READER_CONFIG_VERSION : 0;
+    o->config.action = in->config.action;
+    o->config.mode = in->config.mode;
+    memcpy(o->config.features, in->config.features, sizeof(o->config.features));
+    o->config.nfeatures = in->config.nfeatures;
+    o->limits = in->limits;
+    o->docx_parts = in->docx_parts;
+    o->password = in->password;
+    o->dpi = in->dpi;
+    o->max_megapixels = in->max_megapixels;
+    o->max_image_megapixels = in->max_image_megapixels;
+    o->jobs = in->jobs;
+    o->lang = in->lang;
+    o->page_timeout = in->page_timeout;
+    o->routing = in->routing;
+    o->max_input_bytes = in->max_input_bytes;
+    o->no_rotate = v <= 2 ? !in->no_rotate : in->no_rotate; /* rotate: 1 was on */
+    o->no_input_hash = v == 1 ? 0 : v == 2 ? !in->no_input_hash : in->no_input_hash;
+}
 
 static int check_version(const char *what, int version, int current)
 {
@@ -52,11 +117,14 @@ int dc_extract_options_resolve(dc_extract_options *out, const dc_extract_options
         err = check_version("dc_extract_options", v, DC_EXTRACT_OPTIONS_VERSION);
         if (err < 0)
             return err;
-        /* version 1 ended before input_hash */
-        memcpy(&o, in, v == 1 ? offsetof(dc_extract_options, no_input_hash) : sizeof(o));
-        if (v <= 2) { /* rotate and input_hash: 1 was on */
-            o.no_rotate = !o.no_rotate;
-            o.no_input_hash = v == 1 ? 0 : !o.no_input_hash;
+        if (v <= 3) {
+            /* version 1 ended before no_input_hash: the rest is not read */
+            extract_options_v3 old;
+            memset(&old, 0, sizeof(old));
+            memcpy(&old, in, v == 1 ? offsetof(extract_options_v3, no_input_hash) : sizeof(old));
+            extract_from_v3(&o, &old, v);
+        } else {
+            o = *in;
         }
     }
     o.version = DC_EXTRACT_OPTIONS_VERSION;
@@ -115,12 +183,29 @@ int dc_classify_options_resolve(dc_classify_options *out, const dc_classify_opti
         err = check_version("dc_classify_options", in->version, DC_CLASSIFY_OPTIONS_VERSION);
         if (err < 0)
             return err;
-        o = *in;
     }
-    o.version = DC_CLASSIFY_OPTIONS_VERSION;
-    err = dc_extract_options_resolve(&o.extract, in ? &in->extract : NULL, 1);
+    if (in && in->version == 1) {
+        const classify_options_v1 *old = (const void *)in;
+        dc_extract_options ex;
+        int v = old->extract.version ? old->extract.version : 3;
+        err = check_version("dc_extract_options", v, 3);
+        if (err < 0)
+            return err;
+        o.mode = old->mode;
+        o.pages = old->pages;
+        o.truncate = old->truncate;
+        o.dry_run = old->dry_run;
+        extract_from_v3(&ex, &old->extract, v);
+        ex.version = DC_EXTRACT_OPTIONS_VERSION;
+        err = dc_extract_options_resolve(&o.extract, &ex, 1);
+    } else {
+        if (in)
+            o = *in;
+        err = dc_extract_options_resolve(&o.extract, in ? &in->extract : NULL, 1);
+    }
     if (err < 0)
         return err;
+    o.version = DC_CLASSIFY_OPTIONS_VERSION;
     *out = o;
     return DC_OK;
 }
@@ -167,12 +252,18 @@ int dc_extract_options_init(dc_extract_options *opts, int version)
     if (err < 0)
         return err;
     /* a caller built against an older header has that version's struct */
-    memset(opts, 0, version == 1 ? offsetof(dc_extract_options, no_input_hash) : sizeof(*opts));
+    if (version <= 3) {
+        extract_options_v3 *old = (void *)opts;
+        memset(old, 0, version == 1 ? offsetof(extract_options_v3, no_input_hash) : sizeof(*old));
+        old->version = version;
+        if (version <= 2) /* there, rotate and input_hash were on at 1 */
+            old->no_rotate = 1;
+        if (version == 2)
+            old->no_input_hash = 1;
+        return DC_OK;
+    }
+    memset(opts, 0, sizeof(*opts));
     opts->version = version;
-    if (version <= 2) /* there, rotate and input_hash were on at 1 */
-        opts->no_rotate = 1;
-    if (version == 2)
-        opts->no_input_hash = 1;
     return DC_OK;
 }
 
@@ -195,6 +286,13 @@ int dc_classify_options_init(dc_classify_options *opts, int version)
 
     if (err < 0)
         return err;
+    if (version == 1) { /* its extract options are version 3's */
+        classify_options_v1 *old = (void *)opts;
+        memset(old, 0, sizeof(*old));
+        old->version = 1;
+        old->extract.version = 3;
+        return DC_OK;
+    }
     memset(opts, 0, sizeof(*opts));
     opts->version = DC_CLASSIFY_OPTIONS_VERSION;
     opts->extract.version = DC_EXTRACT_OPTIONS_VERSION;

@@ -457,6 +457,7 @@ static int run_ocr(pdf_ctx *c, dc_ocr_result **results_out)
             oo.forms |= c->doc->opts.config.features[i] == DC_FEATURE_FORMS;
         }
     }
+    oo.page_of = c->ocr_pages;
     return dc_ocr_pages(*results_out, c->nocr, render_for_ocr, c, &oo);
 }
 

@@ -314,7 +314,7 @@ static int page_lines(page_ctx *c, const dc_page *p, const dc_words *ws)
 
 static int page_block(json_t *blocks, size_t page, const dc_page *p, const dc_words *ws)
 {
-    static const dc_word full = {NULL, 0, 0, 1, 1, 100, 1, 0};
+    static const dc_word full = {.x1 = 1, .y1 = 1, .conf = 100, .boxed = 1};
     page_ctx c;
     size_t at = json_array_size(blocks);
     json_t *id = block_id("PAGE", page, 0, 0, "", 0);

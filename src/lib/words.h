@@ -17,8 +17,8 @@ typedef struct {
     const char *text; /* in the list's pool, NUL-terminated */
     double x0, y0, x1, y1;
     double conf;
-    int boxed;  /* 0: no box known (x0..y1 meaningless) */
     size_t off; /* text's offset in the pool */
+    int boxed;  /* 0: no box known (x0..y1 meaningless) */
 } dc_word;
 
 /* The words of a page. Their texts live in one pool, not one allocation

@@ -193,6 +193,58 @@ static void render_formats(void **state)
     dc_document_free(doc);
 }
 
+typedef struct {
+    size_t calls, last_done, total, pages_seen;
+    int stop_after; /* 0: never */
+} progress_log;
+
+static int on_progress(const dc_progress *p, void *payload)
+{
+    progress_log *log = payload;
+
+    log->calls++;
+    assert_int_equal(p->pages_done, log->last_done + 1); /* one call at a time, in order */
+    log->last_done = p->pages_done;
+    log->total = p->pages_total;
+    assert_true(p->page >= 1 && p->page <= 3);
+    log->pages_seen |= (size_t)1 << p->page;
+    return log->stop_after && (int)log->calls >= log->stop_after;
+}
+
+/* The progress callback is called once a page OCRed, with the document's
+ * page numbers; a non-zero return stops the extraction (DC_ECANCELED)
+ * before the rest of the pages are read. */
+static void progress_and_cancel(void **state)
+{
+    const char *pdf = dc_test_src("samples/three-pages.pdf");
+    dc_extract_options o = DC_EXTRACT_OPTIONS_INIT;
+    progress_log log = {0};
+    dc_document *doc = NULL;
+
+    (void)state;
+    o.jobs = 2;
+    o.dpi = 100;
+    o.config.action = DC_READ_ACTION_DETECT_DOCUMENT_TEXT;
+    o.config.mode = DC_READ_MODE_FORCE_DOCUMENT_READ_ACTION;
+    o.progress = on_progress;
+    o.progress_payload = &log;
+    assert_dc_ok(dc_document_extract_file(&doc, pdf, &o));
+    assert_int_equal(log.calls, 3);
+    assert_int_equal(log.total, 3);
+    assert_int_equal(log.pages_seen, (size_t)0xE); /* pages 1, 2 and 3 */
+    dc_document_free(doc);
+    doc = NULL;
+
+    memset(&log, 0, sizeof(log));
+    log.stop_after = 1;
+    o.jobs = 1;
+    assert_dc_fail(dc_document_extract_file(&doc, pdf, &o), DC_ECANCELED);
+    assert_null(doc);
+    assert_int_equal(log.calls, 1); /* no call after the stop */
+    assert_true(dc_test_contains(dc_error_last()->message, "cancelled"));
+    assert_string_equal(dc_error_name(DC_ECANCELED), "CANCELLED");
+}
+
 static void names(void **state)
 {
     (void)state;
@@ -208,6 +260,7 @@ int main(void)
         cmocka_unit_test(accessors_match_json),
         cmocka_unit_test(page_error),
         cmocka_unit_test(render_formats),
+        cmocka_unit_test(progress_and_cancel),
         cmocka_unit_test(names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

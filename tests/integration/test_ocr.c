@@ -441,7 +441,7 @@ static int render(void *payload, size_t i, dc_gray *out)
 static void pool_render_error(void **state)
 {
     static const char *const words[] = {"Pool page text"};
-    dc_ocr_options o = {"eng", 2, 0, 1, 0, 0};
+    dc_ocr_options o = {.lang = "eng", .jobs = 2, .rotate = 1};
     dc_ocr_result r[3];
     render_ctx c;
     size_t i;
@@ -476,7 +476,7 @@ static int no_thread(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *),
 static void thread_start_failure(void **state)
 {
     static const char *const words[] = {"Pool page text"};
-    dc_ocr_options o = {"eng", 2, 0, 1, 0, 0};
+    dc_ocr_options o = {.lang = "eng", .jobs = 2, .rotate = 1};
     dc_ocr_result r[2];
     render_ctx c;
     char want[128];

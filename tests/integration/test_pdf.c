@@ -47,7 +47,7 @@ static const char *gen(const char *name, const char *kinds)
 static int ocr_available(void)
 {
     dc_ocr_result r;
-    dc_ocr_options o = {"eng", 1, 0, 0, 0, 0};
+    dc_ocr_options o = {.lang = "eng", .jobs = 1};
     return dc_ocr_pages(&r, 0, NULL, NULL, &o) >= 0;
 }
 

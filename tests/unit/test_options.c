@@ -71,24 +71,88 @@ static void extract_values_are_kept(void **state)
     assert_int_equal(eff.max_input_bytes, 1000);
 }
 
-/* Version 2 (rotate and input_hash on at 1) and version 1 (no input_hash,
- * a shorter struct: allocated to its size, so reading past it is caught
- * by AddressSanitizer). */
+/* The struct as a caller built against the version 3 header has it: a
+ * version 1 reader config inside, with its 512-byte warning buffer (the
+ * layout of versions 1 to 3; version 1 ends before no_input_hash). */
+typedef struct {
+    int version;
+    struct {
+        int version;
+        dc_read_action action;
+        dc_read_mode mode;
+        dc_feature features[DC_CONFIG_MAX_FEATURES];
+        size_t nfeatures;
+        char warning[512];
+    } config;
+    dc_limits_profile limits;
+    unsigned docx_parts;
+    const char *password;
+    int dpi;
+    double max_megapixels;
+    double max_image_megapixels;
+    int jobs;
+    const char *lang;
+    double page_timeout;
+    int no_rotate;
+    dc_routing_thresholds routing;
+    size_t max_input_bytes;
+    int no_input_hash;
+} old_extract_options;
+
+typedef struct {
+    int version;
+    dc_send_mode mode;
+    const char *pages;
+    int truncate;
+    int dry_run;
+    old_extract_options extract;
+} old_classify_options;
+
+/* Versions 3, 2 (rotate and input_hash on at 1) and 1 (no input_hash, a
+ * shorter struct: allocated to its size, so reading or writing past it is
+ * caught by AddressSanitizer), each in its own layout. */
 static void extract_older_versions(void **state)
 {
-    dc_extract_options v2, eff;
-    size_t v1size = offsetof(dc_extract_options, no_input_hash);
+    old_extract_options *v3 = malloc(sizeof(*v3)), v2;
+    dc_extract_options eff;
+    size_t v1size = offsetof(old_extract_options, no_input_hash);
     void *v1 = malloc(v1size);
     int version = 0;
 
     (void)state;
-    assert_dc_ok(dc_extract_options_init(&v2, 2));
+    assert_non_null(v3);
+    assert_dc_ok(dc_extract_options_init((dc_extract_options *)v3, 3));
+    assert_int_equal(v3->version, 3);
+    assert_dc_ok(dc_extract_options_effective(&eff, (dc_extract_options *)v3));
+    assert_extract_defaults(&eff);
+    v3->config.version = 1;
+    v3->config.action = DC_READ_ACTION_ANALYZE_DOCUMENT;
+    v3->config.nfeatures = 1;
+    v3->config.features[0] = DC_FEATURE_FORMS;
+    strcpy(v3->config.warning, "stale");
+    v3->dpi = 150;
+    v3->no_input_hash = 1;
+    v3->max_input_bytes = 1000;
+    assert_dc_ok(dc_extract_options_effective(&eff, (dc_extract_options *)v3));
+    assert_int_equal(eff.version, DC_EXTRACT_OPTIONS_VERSION);
+    assert_int_equal(eff.config.version, DC_READER_CONFIG_VERSION);
+    assert_int_equal(eff.config.action, DC_READ_ACTION_ANALYZE_DOCUMENT);
+    assert_int_equal(eff.config.nfeatures, 1);
+    assert_int_equal(eff.config.features[0], DC_FEATURE_FORMS);
+    assert_int_equal(eff.dpi, 150);
+    assert_int_equal(eff.no_input_hash, 1);
+    assert_int_equal(eff.no_rotate, 0);
+    assert_int_equal(eff.max_input_bytes, 1000);
+    assert_null(eff.progress);
+    free(v3);
+
+    assert_dc_ok(dc_extract_options_init((dc_extract_options *)&v2, 2));
     assert_int_equal(v2.version, 2);
-    assert_dc_ok(dc_extract_options_effective(&eff, &v2));
+    assert_dc_ok(dc_extract_options_effective(&eff, (dc_extract_options *)&v2));
     assert_extract_defaults(&eff); /* rotate on, hash on */
     v2.no_rotate = 0;              /* version 2's rotate = 0: off */
     v2.no_input_hash = 0;          /* input_hash = 0: off */
-    assert_dc_ok(dc_extract_options_effective(&eff, &v2));
+    assert_dc_ok(dc_extract_options_effective(&eff, (dc_extract_options *)&v2));
     assert_int_equal(eff.no_rotate, 1);
     assert_int_equal(eff.no_input_hash, 1);
 
@@ -98,6 +162,37 @@ static void extract_older_versions(void **state)
     assert_int_equal(version, 1);
     assert_dc_ok(dc_extract_options_effective(&eff, v1));
     assert_extract_defaults(&eff);
+    free(v1);
+}
+
+/* Classify options version 1: the extract options inside are version 3's
+ * layout (0 there meant 3). */
+static void classify_older_version(void **state)
+{
+    old_classify_options *v1 = malloc(sizeof(*v1));
+    dc_classify_options eff;
+
+    (void)state;
+    assert_non_null(v1);
+    assert_dc_ok(dc_classify_options_init((dc_classify_options *)v1, 1));
+    assert_int_equal(v1->version, 1);
+    assert_int_equal(v1->extract.version, 3);
+    v1->mode = DC_SEND_TEXT;
+    v1->dry_run = 1;
+    v1->extract.version = 0;
+    v1->extract.dpi = 200;
+    v1->extract.config.action = DC_READ_ACTION_DETECT_DOCUMENT_TEXT;
+    v1->extract.config.mode = DC_READ_MODE_FORCE_DOCUMENT_READ_ACTION;
+    assert_dc_ok(dc_classify_options_resolve(&eff, (dc_classify_options *)v1));
+    assert_int_equal(eff.version, DC_CLASSIFY_OPTIONS_VERSION);
+    assert_int_equal(eff.mode, DC_SEND_TEXT);
+    assert_int_equal(eff.dry_run, 1);
+    assert_int_equal(eff.extract.version, DC_EXTRACT_OPTIONS_VERSION);
+    assert_int_equal(eff.extract.dpi, 200);
+    assert_int_equal(eff.extract.config.mode, DC_READ_MODE_FORCE_DOCUMENT_READ_ACTION);
+    assert_int_equal(eff.extract.max_input_bytes, DC_DEFAULT_MAX_INPUT_BYTES);
+    v1->extract.version = 4; /* not a version that layout had */
+    assert_dc_fail(dc_classify_options_resolve(&eff, (dc_classify_options *)v1), DC_EINVAL);
     free(v1);
 }
 
@@ -194,6 +289,7 @@ int main(void)
         cmocka_unit_test(extract_zero_is_default),
         cmocka_unit_test(extract_values_are_kept),
         cmocka_unit_test(extract_older_versions),
+        cmocka_unit_test(classify_older_version),
         cmocka_unit_test(unknown_versions_are_refused),
         cmocka_unit_test(send_zero_is_default),
         cmocka_unit_test(classify_and_report_zero_is_default),
