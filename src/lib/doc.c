@@ -84,12 +84,37 @@ int dc_doc_add_page(dc_document *doc,
     p->reason = reason;
     p->info = info;
     memset(&p->words, 0, sizeof(p->words));
+    memset(&p->route, 0, sizeof(p->route));
     return (int)doc->npages++;
 fail:
     free(text);
     free(reason);
     json_decref(info);
     return err;
+}
+
+int dc_doc_page_set_route(dc_document *doc,
+                          size_t i,
+                          const char *cls,
+                          const char *rule,
+                          double width_pt,
+                          double height_pt,
+                          int px_w,
+                          int px_h)
+{
+    dc_page_route *r = &doc->pages[i].route;
+    char *copy = rule ? dc_strdup(rule) : NULL;
+
+    if (rule && !copy)
+        return dc_error_oom();
+    free(r->rule);
+    r->cls = cls;
+    r->rule = copy;
+    r->width_pt = width_pt;
+    r->height_pt = height_pt;
+    r->px_w = px_w;
+    r->px_h = px_h;
+    return DC_OK;
 }
 
 void dc_doc_page_take_words(dc_document *doc, size_t i, dc_words *ws)
@@ -235,6 +260,7 @@ void dc_document_free(dc_document *doc)
         free(doc->pages[i].text);
         free(doc->pages[i].reason);
         dc_words_dispose(&doc->pages[i].words);
+        free(doc->pages[i].route.rule);
         json_decref(doc->pages[i].info);
     }
     free(doc->pages);

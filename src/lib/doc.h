@@ -11,14 +11,24 @@
 
 /* dc_extractor and dc_doctype are public (docclass/extract.h). */
 
+/* Where a page was routed and its size, typed for the stages that read
+ * them (scan); the page record says the same in JSON. */
+typedef struct {
+    const char *cls;            /* pdf.c's routing class (a static name), or NULL */
+    char *rule;                 /* the rule that decided it (owned), or NULL */
+    double width_pt, height_pt; /* a PDF page's size in points; 0 for other pages */
+    int px_w, px_h;             /* an image page's size in pixels; 0 for other pages */
+} dc_page_route;
+
 typedef struct {
     char *text;   /* NUL-terminated UTF-8 */
     size_t len;   /* bytes */
     size_t chars; /* code points: ExtractedCharacters */
     dc_extractor extractor;
     dc_doctype type;
-    char *reason;   /* why this extractor */
-    json_t *info;   /* extractor details merged into the page record (owned) */
+    char *reason; /* why this extractor */
+    json_t *info; /* extractor details merged into the page record (owned) */
+    dc_page_route route;
     dc_words words; /* the words of the first pass with their boxes: poppler's
                        for parser pages, Tesseract's for OCR pages; none for
                        other extractors */
@@ -77,6 +87,16 @@ int dc_doc_add_page(dc_document *doc,
                     json_t *info,
                     const char *reason_fmt,
                     ...) DC_PRINTF(7, 8);
+
+/* Set page i's route: class (static) and rule (copied) may be NULL. */
+int dc_doc_page_set_route(dc_document *doc,
+                          size_t i,
+                          const char *cls,
+                          const char *rule,
+                          double width_pt,
+                          double height_pt,
+                          int px_w,
+                          int px_h);
 
 /* Give page i the words in *ws (taken: *ws is left empty). */
 void dc_doc_page_take_words(dc_document *doc, size_t i, dc_words *ws);

@@ -297,8 +297,14 @@ static int page_add(dc_document *doc, size_t i, dc_ocr_result *r, const page_fac
     err = dc_doc_add_page(doc, r->text, r->len, DC_EXTRACTOR_OCR, DC_DOCTYPE_IMAGE, info,
                           "images are always read by Textract (OCR)");
     r->text = NULL;
-    if (err >= 0)
-        dc_doc_page_take_words(doc, (size_t)err, &r->words);
+    if (err >= 0) {
+        size_t at = (size_t)err;
+        /* the image as it was read (turned upright, deskewed) */
+        int w = (int)json_integer_value(json_object_get(r->lines, "width"));
+        int h = (int)json_integer_value(json_object_get(r->lines, "height"));
+        dc_doc_page_take_words(doc, at, &r->words);
+        err = dc_doc_page_set_route(doc, at, NULL, NULL, 0, 0, w, h);
+    }
     return err < 0 ? err : DC_OK;
 }
 
@@ -336,6 +342,8 @@ static int add_header_pages(dc_document *doc, const source *s)
                                   "images are always read by Textract (not OCRed in scan)");
         else
             json_decref(info);
+        if (err >= 0)
+            err = dc_doc_page_set_route(doc, (size_t)err, NULL, NULL, 0, 0, f->width, f->height);
     }
     if (err >= 0)
         err = dc_doc_info_set(doc, "image",

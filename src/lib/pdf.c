@@ -511,8 +511,12 @@ static int add_ocr_page(pdf_ctx *c, size_t i, dc_ocr_result *r)
     err = dc_doc_add_page(c->doc, text, len, DC_EXTRACTOR_OCR, p->type, p->info,
                           "%s page: OCR (%s; %s)", class_names[p->cls], p->rule, mode_name(c));
     p->info = NULL;
-    if (err >= 0)
-        dc_doc_page_take_words(c->doc, (size_t)err, &r->words);
+    if (err >= 0) {
+        size_t at = (size_t)err;
+        dc_doc_page_take_words(c->doc, at, &r->words);
+        err = dc_doc_page_set_route(c->doc, at, class_names[p->cls], p->rule, p->width, p->height,
+                                    0, 0);
+    }
     return err < 0 ? err : DC_OK;
 }
 
@@ -543,8 +547,12 @@ static int assemble(pdf_ctx *c, dc_ocr_result *results)
                               mode_name(c));
         p->text = NULL;
         p->info = NULL;
-        if (err >= 0)
-            dc_doc_page_take_words(c->doc, (size_t)err, &p->words);
+        if (err >= 0) {
+            size_t at = (size_t)err;
+            dc_doc_page_take_words(c->doc, at, &p->words);
+            err = dc_doc_page_set_route(c->doc, at, class_names[p->cls], p->rule, p->width,
+                                        p->height, 0, 0);
+        }
     }
     return err < 0 ? err : DC_OK;
 }

@@ -14,12 +14,7 @@
 /* The routing class of a page: pdf.c's class, else one per format. */
 static const char *page_class(const dc_document *doc, const dc_page *p)
 {
-    const char *c =
-        json_string_value(json_object_get(json_object_get(p->info, "routing"), "class"));
-
-    if (c)
-        return c;
-    return dc_format_info_of(doc->det.format)->page_class;
+    return p->route.cls ? p->route.cls : dc_format_info_of(doc->det.format)->page_class;
 }
 
 static double num(const json_t *o, const char *key)
@@ -32,21 +27,11 @@ static double num(const json_t *o, const char *key)
  * in points, images at their own pixel size. 0 when unknown. */
 static double page_megapixels(const dc_page *p, int dpi)
 {
-    const json_t *sig = json_object_get(json_object_get(p->info, "routing"), "signals");
-    const json_t *img = json_object_get(p->info, "image");
-    double w, h;
+    const dc_page_route *r = &p->route;
 
-    if (sig) {
-        const json_t *size = json_object_get(sig, "page_size_pt");
-        w = json_number_value(json_array_get(size, 0));
-        h = json_number_value(json_array_get(size, 1));
-        return w * h * (double)dpi * (double)dpi / (72.0 * 72.0) / 1e6;
-    }
-    if (!img)
-        img = json_object_get(p->info, "ocr");
-    w = num(img, "width");
-    h = num(img, "height");
-    return w * h / 1e6;
+    if (r->cls)
+        return r->width_pt * r->height_pt * (double)dpi * (double)dpi / (72.0 * 72.0) / 1e6;
+    return (double)r->px_w * (double)r->px_h / 1e6;
 }
 
 static int goes_to_textract(const dc_document *doc, const dc_page *p, int force)
@@ -71,13 +56,12 @@ static int add_pages(json_t *rec, const dc_document *doc, int dpi)
     for (i = 0; i < doc->npages; i++) {
         const dc_page *p = &doc->pages[i];
         double mp = page_megapixels(p, dpi);
-        json_t *rule = json_object_get(json_object_get(p->info, "routing"), "rule");
         json_t *c =
             json_pack("{s:I,s:s,s:s,s:f}", "Page", (json_int_t)i + 1, "class", page_class(doc, p),
                       "Type", dc_doctype_name(p->type), "megapixels", mp);
         if (!c || json_array_append_new(classes, c) < 0)
             goto oom;
-        if (rule && json_object_set(c, "rule", rule) < 0)
+        if (p->route.rule && json_object_set_new(c, "rule", json_string(p->route.rule)) < 0)
             goto oom;
         if (goes_to_textract(doc, p, 0)) {
             json_array_append_new(sd, json_integer((json_int_t)i + 1));
