@@ -73,6 +73,7 @@ static int extract_common(dc_document **out,
 {
     dc_document *doc = NULL;
     dc_extract_options o;
+    const char *note;
     int err;
 
     *out = NULL;
@@ -87,8 +88,8 @@ static int extract_common(dc_document **out,
         return err;
     doc->analyze_only = analyze_only;
     doc->count_chars = count_chars;
-    if (dc_config_warning(&doc->opts.config)) {
-        err = dc_doc_warn(doc, 0, "DOCCLASS_CONFIG", "%s", dc_config_warning(&doc->opts.config));
+    if ((note = dc_config_warning(&doc->opts.config)) != NULL) {
+        err = dc_doc_warn(doc, 0, "DOCCLASS_CONFIG", "%s", note);
         if (err < 0)
             goto done;
     }

@@ -299,11 +299,8 @@ static int page_add(dc_document *doc, size_t i, dc_ocr_result *r, const page_fac
     r->text = NULL;
     if (err >= 0) {
         size_t at = (size_t)err;
-        /* the image as it was read (turned upright, deskewed) */
-        int w = (int)json_integer_value(json_object_get(r->lines, "width"));
-        int h = (int)json_integer_value(json_object_get(r->lines, "height"));
         dc_doc_page_take_words(doc, at, &r->words);
-        err = dc_doc_page_set_route(doc, at, NULL, NULL, 0, 0, w, h);
+        err = dc_doc_page_set_route(doc, at, NULL, NULL, 0, 0, r->width, r->height);
     }
     return err < 0 ? err : DC_OK;
 }

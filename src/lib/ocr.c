@@ -1395,6 +1395,8 @@ static int finish(page_ctx *c, candidate *best, double scale)
 
     c->r->rotation = rd->rotation;
     c->r->skew = best->skew;
+    c->r->width = w;
+    c->r->height = h;
     if (json_object_set_new(c->r->info, "sideways", json_boolean(rd->sideways)) < 0 ||
         json_object_set_new(c->r->info, "merged_words", json_integer(rd->merged)) < 0)
         return dc_error_oom();

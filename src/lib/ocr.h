@@ -22,17 +22,18 @@ typedef struct {
 typedef struct {
     char *text; /* malloc'd UTF-8, NUL-terminated; NULL on error */
     size_t len;
-    double mean_conf; /* 0-100 */
-    double seconds;   /* wall time of recognition */
-    int rotation;     /* degrees corrected before OCR: 0, 90, 180, 270 */
-    double skew;      /* degrees of skew corrected */
-    json_t *lines;    /* the lines with their words, boxes and confidences, for the
-                         page record (owned) or NULL */
-    dc_words words;   /* the same words, typed, boxes on the page as rendered */
-    json_t *info;     /* further details for the page record (owned) or NULL */
-    int err;          /* < 0 when this page failed */
-    char errcode[48]; /* service-style code for Errors, e.g. TEXTRACT_BAD_PAGE */
-    char errmsg[256]; /* one line */
+    double mean_conf;  /* 0-100 */
+    double seconds;    /* wall time of recognition */
+    int rotation;      /* degrees corrected before OCR: 0, 90, 180, 270 */
+    int width, height; /* pixels of the image read (upright, deskewed, before scaling) */
+    double skew;       /* degrees of skew corrected */
+    json_t *lines;     /* the lines with their words, boxes and confidences, for the
+                          page record (owned) or NULL */
+    dc_words words;    /* the same words, typed, boxes on the page as rendered */
+    json_t *info;      /* further details for the page record (owned) or NULL */
+    int err;           /* < 0 when this page failed */
+    char errcode[48];  /* service-style code for Errors, e.g. TEXTRACT_BAD_PAGE */
+    char errmsg[256];  /* one line */
 } dc_ocr_result;
 
 /* Produce page i's grey image; called from the calling thread, in page order. */

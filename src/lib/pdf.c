@@ -481,6 +481,19 @@ static const char *mode_name(const pdf_ctx *c)
     return dc_read_mode_name(c->mode);
 }
 
+/* The page just added at index at (or the error that stopped it): its
+ * words (taken; an empty list, such as a page without OCR's, is only read)
+ * and its route. */
+static int page_added(pdf_ctx *c, int at, const pdf_plan *p, dc_words *words)
+{
+    if (at < 0)
+        return at;
+    if (words->n || words->w || words->pool)
+        dc_doc_page_take_words(c->doc, (size_t)at, words);
+    return dc_doc_page_set_route(c->doc, (size_t)at, class_names[p->cls], p->rule, p->width,
+                                 p->height, 0, 0);
+}
+
 /* Add an OCR-routed page: its OCR text, or its page error and no text. */
 static int add_ocr_page(pdf_ctx *c, size_t i, dc_ocr_result *r)
 {
@@ -511,13 +524,7 @@ static int add_ocr_page(pdf_ctx *c, size_t i, dc_ocr_result *r)
     err = dc_doc_add_page(c->doc, text, len, DC_EXTRACTOR_OCR, p->type, p->info,
                           "%s page: OCR (%s; %s)", class_names[p->cls], p->rule, mode_name(c));
     p->info = NULL;
-    if (err >= 0) {
-        size_t at = (size_t)err;
-        dc_doc_page_take_words(c->doc, at, &r->words);
-        err = dc_doc_page_set_route(c->doc, at, class_names[p->cls], p->rule, p->width, p->height,
-                                    0, 0);
-    }
-    return err < 0 ? err : DC_OK;
+    return page_added(c, err, p, &r->words);
 }
 
 static int assemble(pdf_ctx *c, dc_ocr_result *results)
@@ -547,12 +554,7 @@ static int assemble(pdf_ctx *c, dc_ocr_result *results)
                               mode_name(c));
         p->text = NULL;
         p->info = NULL;
-        if (err >= 0) {
-            size_t at = (size_t)err;
-            dc_doc_page_take_words(c->doc, at, &p->words);
-            err = dc_doc_page_set_route(c->doc, at, class_names[p->cls], p->rule, p->width,
-                                        p->height, 0, 0);
-        }
+        err = page_added(c, err, p, &p->words);
     }
     return err < 0 ? err : DC_OK;
 }
