@@ -221,11 +221,9 @@ class SignalTextDev : public TextOutputDev
         for (const TextFlow *f = getFlows(); f; f = f->getNext())
             for (const TextBlock *b = f->getBlocks(); b; b = b->getNext())
                 for (const TextLine *l = b->getLines(); l; l = l->getNext())
-                    for (const TextWord *wd = l->getWords(); wd; wd = wd->getNext()) {
-                        count_word(wd, w, h);
-                        if (fn && err >= 0)
-                            err = give_word(wd);
-                    }
+                    for (const TextWord *wd = l->getWords(); wd; wd = wd->getNext())
+                        if (err >= 0)
+                            err = take_word(wd, w, h);
         if (pg->invisible > pg->chars)
             pg->invisible = pg->chars;
         return err;
@@ -296,46 +294,46 @@ class SignalTextDev : public TextOutputDev
     void *fn_arg;
     std::string scratch;
 
-    /* The word's text as TextWord::getText gives it (each character
-     * through the text encoding's map, UTF-8), into a buffer kept for the
-     * page: no allocation a word. */
-    int give_word(const TextWord *wd)
+    /*
+     * One word of the page, in one walk over its characters: the router's
+     * counts (shown and unmapped characters, the area of words with ink)
+     * and, when there is a word function, the text as TextWord::getText
+     * gives it (each character through the text encoding's map, UTF-8)
+     * into a buffer kept for the page, no allocation a word, with the box
+     * as fractions of the crop box.
+     */
+    int take_word(const TextWord *wd, double w, double h)
     {
-        double box[4], cw = std::max(1e-9, crop[2] - crop[0]),
-                       ch = std::max(1e-9, crop[3] - crop[1]);
-        const UnicodeMap *map = globalParams->getTextEncoding();
-        size_t len = 0, need = (size_t)std::max(wd->getLength(), 0) * 8;
+        const UnicodeMap *map = fn ? globalParams->getTextEncoding() : nullptr;
+        int n = wd->getLength();
+        size_t shown = 0, len = 0, need = (size_t)std::max(n, 0) * 8;
+        double box[4];
 
-        if (scratch.size() < need)
+        if (map && scratch.size() < need)
             scratch.resize(need);
-        for (int k = 0; map && k < wd->getLength(); k++)
-            len += (size_t)std::max(map->mapUnicode(*wd->getChar(k), &scratch[len], 8), 0);
-        if (len == 0)
-            return DC_OK;
-        wd->getBBox(&box[0], &box[1], &box[2], &box[3]);
-        box[0] = std::clamp((box[0] - crop[0]) / cw, 0.0, 1.0);
-        box[2] = std::clamp((box[2] - crop[0]) / cw, 0.0, 1.0);
-        box[1] = std::clamp((box[1] - crop[1]) / ch, 0.0, 1.0);
-        box[3] = std::clamp((box[3] - crop[1]) / ch, 0.0, 1.0);
-        return fn(fn_arg, scratch.data(), len, box);
-    }
-
-    void count_word(const TextWord *wd, double w, double h)
-    {
-        double x0, y0, x1, y1;
-        size_t shown = 0;
-
-        for (int k = 0; k < wd->getLength(); k++) {
+        for (int k = 0; k < n; k++) {
             Unicode u = *wd->getChar(k);
+            if (map)
+                len += (size_t)std::max(map->mapUnicode(u, &scratch[len], 8), 0);
             if (is_space(u))
                 continue;
             shown++;
             pg->unmapped += (size_t)is_unmapped(u);
         }
         pg->chars += shown;
-        wd->getBBox(&x0, &y0, &x1, &y1);
+        if (!shown && !len)
+            return DC_OK;
+        wd->getBBox(&box[0], &box[1], &box[2], &box[3]);
         if (shown)
-            pg->text_area += clipped_area(x0, y0, x1, y1, w, h);
+            pg->text_area += clipped_area(box[0], box[1], box[2], box[3], w, h);
+        if (!len)
+            return DC_OK;
+        double cw = std::max(1e-9, crop[2] - crop[0]), ch = std::max(1e-9, crop[3] - crop[1]);
+        box[0] = std::clamp((box[0] - crop[0]) / cw, 0.0, 1.0);
+        box[2] = std::clamp((box[2] - crop[0]) / cw, 0.0, 1.0);
+        box[1] = std::clamp((box[1] - crop[1]) / ch, 0.0, 1.0);
+        box[3] = std::clamp((box[3] - crop[1]) / ch, 0.0, 1.0);
+        return fn(fn_arg, scratch.data(), len, box);
     }
 
     /* The image's placement is the unit square through the CTM. */
