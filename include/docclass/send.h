@@ -259,6 +259,32 @@ DC_API int dc_classify_text(dc_classification **out,
                             const dc_classify_options *opts);
 
 /**
+ * Build the requests of a document without sending them, for a caller
+ * that sends them itself through an AWS SDK (boto3's classify_document):
+ * one request a page, split, checked and refused exactly as
+ * dc_classify_file() does (the refusals are in the pages of
+ * dc_classification_render()'s JSON, as local errors). No sender and no
+ * ARN: the bodies carry no EndpointArn; the SDK adds it.
+ * @param name  the document's name in messages and the result's "path" (NULL: "-")
+ * @param[out] out the result; free with dc_classification_free()
+ * @return as dc_classify_file(), and DC_ELIMIT for data over the input cap.
+ */
+DC_API int dc_classify_prepare_mem(dc_classification **out,
+                                   const void *data,
+                                   size_t len,
+                                   const char *name,
+                                   const dc_classify_options *opts);
+/** Requests kept by dc_classify_prepare_mem() (0 for a sent or dry-run classification). */
+DC_API size_t dc_classification_request_count(const dc_classification *c);
+/**
+ * Request @p i: its page (1-based) and its JSON body (ClassifyDocument's
+ * input members: Text, or Bytes in base64 with DocumentReaderConfig when it
+ * applies). Borrowed; valid until dc_classification_free().
+ * @return DC_OK or DC_EINVAL (no such request).
+ */
+DC_API int dc_classification_request(
+    const dc_classification *c, size_t i, int *page, const char **body, size_t *len);
+/**
  * The worst outcome over the pages: DC_OK, DC_ELIMIT (a page was not sent:
  * a local page error), DC_EHTTP (service error) or DC_ENET.
  */

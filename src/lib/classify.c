@@ -30,6 +30,9 @@ struct dc_classification {
     char **errors;
     size_t nerrors;
     dc_buf dry;
+    dc_request **reqs; /* dc_classify_prepare_mem(): the requests, kept */
+    int *req_pages;    /* ... and their pages, 1-based */
+    size_t nreqs;
 };
 
 /* Everything known about the input while its pages are sent. */
@@ -45,6 +48,7 @@ typedef struct {
     const char *path;
     size_t npages; /* pages of the document */
     int net_down;  /* a network failure: later pages are not tried */
+    int prepare;   /* dc_classify_prepare_mem(): keep the requests, no sender */
 } job;
 
 /* ---------------------------------------------------------------- result */
@@ -106,8 +110,10 @@ static int new_classification(dc_classification **out, const char *path, const d
     dc_buf_init(&c->dry, (size_t)1 << 30);
     bad = !c->root || !c->pages || !c->warnings;
     bad |= json_object_set_new(c->root, "path", json_string(path)) != 0;
-    bad |= json_object_set_new(c->root, "endpoint", json_string(dc_sender_url(s))) != 0;
-    bad |= json_object_set_new(c->root, "region", json_string(dc_sender_region(s))) != 0;
+    bad |= json_object_set_new(c->root, "endpoint",
+                               s ? json_string(dc_sender_url(s)) : json_null()) != 0;
+    bad |= json_object_set_new(c->root, "region",
+                               s ? json_string(dc_sender_region(s)) : json_null()) != 0;
     bad |= json_object_set(c->root, "pages", c->pages) != 0;
     bad |= json_object_set(c->root, "warnings", c->warnings) != 0;
     json_decref(c->pages);
@@ -238,7 +244,8 @@ static int text_request(job *j, page_ctx *pc, size_t i, const char *text, size_t
     }
     if (json_object_set_new(pc->rec, "characters", json_integer((json_int_t)chars)) != 0)
         return dc_error_oom();
-    return dc_request_new_text(&pc->req, j->arn, text, len);
+    return j->prepare ? dc_request__new_text(&pc->req, NULL, text, len)
+                      : dc_request_new_text(&pc->req, j->arn, text, len);
 }
 
 static int page_text_request(job *j, page_ctx *pc, size_t i)
@@ -278,7 +285,9 @@ static int build_request(job *j, page_ctx *pc, size_t i)
             return dc_error_oom();
         return page_text_request(j, pc, i);
     }
-    if (err >= 0)
+    if (err >= 0 && j->prepare)
+        err = dc_request__new_bytes(&pc->req, NULL, data, len, j->format, &j->o->extract.config);
+    else if (err >= 0)
         err = dc_request_new_bytes(&pc->req, j->arn, data, len, j->format, &j->o->extract.config);
     if (err == DC_ELIMIT) {
         char msg[512];
@@ -301,6 +310,26 @@ static int describe_request(job *j, page_ctx *pc)
         err = dc_buf_putc(&j->c->dry, '\n');
     free(text);
     return err;
+}
+
+/* dc_classify_prepare_mem(): the request stays on the result. */
+static int keep_request(job *j, page_ctx *pc, int page)
+{
+    dc_classification *c = j->c;
+    dc_request **r = realloc(c->reqs, (c->nreqs + 1) * sizeof(*r));
+    int *p;
+
+    if (!r)
+        return dc_error_oom();
+    c->reqs = r;
+    p = realloc(c->req_pages, (c->nreqs + 1) * sizeof(*p));
+    if (!p)
+        return dc_error_oom();
+    c->req_pages = p;
+    c->reqs[c->nreqs] = pc->req;
+    c->req_pages[c->nreqs++] = page;
+    pc->req = NULL;
+    return DC_OK;
 }
 
 static int send_request(job *j, page_ctx *pc, int page)
@@ -361,7 +390,9 @@ static int run_page(job *j, size_t i)
     err = build_request(j, &pc, i);
     if (err == DC_OK)
         err = request_facts(&pc);
-    if (err == DC_OK)
+    if (err == DC_OK && j->prepare)
+        err = keep_request(j, &pc, (int)i + 1);
+    else if (err == DC_OK)
         err = j->o->dry_run ? describe_request(j, &pc) : send_request(j, &pc, (int)i + 1);
     dc_request_free(pc.req);
     return err < 0 ? err : DC_OK;
@@ -435,12 +466,34 @@ static int finish(dc_classification **out, job *j, int err)
         dc_classification_free(j->c);
         return err;
     }
-    if (json_object_set_new(j->c->root, "dry_run", json_boolean(j->o->dry_run)) != 0) {
+    if (json_object_set_new(j->c->root, "dry_run", json_boolean(j->o->dry_run || j->prepare)) !=
+        0) {
         dc_classification_free(j->c);
         return dc_error_oom();
     }
     *out = j->c;
     return DC_OK;
+}
+
+/* Classify (or, with j->prepare, only build) the document data[0..len). */
+static int classify_mem(dc_classification **out, job *j, const char *data, size_t len)
+{
+    dc_detection det;
+    int err = dc_detect(&det, data, len);
+
+    if (err >= 0 && det.format == DC_FORMAT_UNSUPPORTED)
+        err = dc_error_set(DC_EUNSUPPORTED, "%s", det.reason ? det.reason : "unsupported format");
+    if (err >= 0)
+        err = new_classification(&j->c, j->path, j->s);
+    if (err < 0)
+        return err;
+    j->data = data;
+    j->len = len;
+    j->format = det.format;
+    err = json_object_set_new(j->c->root, "format", json_string(dc_format_name(det.format)))
+              ? dc_error_oom()
+              : run_pages(j);
+    return finish(out, j, err);
 }
 
 int dc_classify_file(dc_classification **out,
@@ -451,7 +504,6 @@ int dc_classify_file(dc_classification **out,
     dc_classify_options o;
     char *data = NULL;
     size_t len = 0;
-    dc_detection det;
     job j;
     int err;
 
@@ -463,27 +515,55 @@ int dc_classify_file(dc_classification **out,
     j.s = s;
     j.o = &o;
     j.arn = dc_send__arn(s);
+    j.path = path;
     err = dc_read_file(&data, &len, path, j.o->extract.max_input_bytes);
     if (err >= 0)
-        err = dc_detect(&det, data, len);
-    if (err >= 0 && det.format == DC_FORMAT_UNSUPPORTED)
-        err = dc_error_set(DC_EUNSUPPORTED, "%s", det.reason ? det.reason : "unsupported format");
-    if (err >= 0)
-        err = new_classification(&j.c, path, s);
-    if (err < 0) {
-        free(data);
-        return err;
-    }
-    j.data = data;
-    j.len = len;
-    j.format = det.format;
-    j.path = path;
-    err = json_object_set_new(j.c->root, "format", json_string(dc_format_name(det.format)))
-              ? dc_error_oom()
-              : run_pages(&j);
-    err = finish(out, &j, err);
+        err = classify_mem(out, &j, data, len);
     free(data);
     return err;
+}
+
+int dc_classify_prepare_mem(dc_classification **out,
+                            const void *data,
+                            size_t len,
+                            const char *name,
+                            const dc_classify_options *opts)
+{
+    dc_classify_options o;
+    job j;
+    int err;
+
+    *out = NULL;
+    memset(&j, 0, sizeof(j));
+    if (!data && len)
+        return dc_error_set(DC_EINVAL, "no document (NULL data)");
+    err = dc_classify_options_resolve(&o, opts);
+    if (err < 0)
+        return err;
+    if (len > o.extract.max_input_bytes)
+        return dc_error_set(DC_ELIMIT, "the document is %zu bytes, over the %zu-byte input cap",
+                            len, o.extract.max_input_bytes);
+    j.o = &o;
+    j.prepare = 1;
+    j.path = name ? name : "-";
+    return classify_mem(out, &j, data ? data : "", len);
+}
+
+size_t dc_classification_request_count(const dc_classification *c)
+{
+    return c ? c->nreqs : 0;
+}
+
+int dc_classification_request(
+    const dc_classification *c, size_t i, int *page, const char **body, size_t *len)
+{
+    if (!c || i >= c->nreqs)
+        return dc_error_set(DC_EINVAL, "no request %zu", i);
+    if (page)
+        *page = c->req_pages[i];
+    if (body)
+        *body = dc_request_body(c->reqs[i], len);
+    return DC_OK;
 }
 
 int dc_classify_text(dc_classification **out,
@@ -626,6 +706,10 @@ void dc_classification_free(dc_classification *c)
     for (i = 0; i < c->nerrors; i++)
         free(c->errors[i]);
     free(c->errors);
+    for (i = 0; i < c->nreqs; i++)
+        dc_request_free(c->reqs[i]);
+    free(c->reqs);
+    free(c->req_pages);
     dc_buf_dispose(&c->dry);
     free(c);
 }

@@ -203,13 +203,19 @@ static int finish(dc_request **out, json_t *obj, int bytes, dc_format format, si
 int dc_request_new_text(dc_request **out, const char *arn, const char *text, size_t len)
 {
     char region[DC_REGION_MAX], partition[32];
-    json_t *obj = NULL;
     int err;
 
     *out = NULL;
     err = dc_request__arn_parse(arn, region, partition);
-    if (err < 0)
-        return err;
+    return err < 0 ? err : dc_request__new_text(out, arn, text, len);
+}
+
+int dc_request__new_text(dc_request **out, const char *arn, const char *text, size_t len)
+{
+    json_t *obj = NULL;
+    int err;
+
+    *out = NULL;
     if (!text || len == 0)
         return dc_error_set(DC_EINVAL, "Text is empty (the service needs at least 1 character)");
     if (!dc_utf8_valid(text, len, NULL))
@@ -220,7 +226,7 @@ int dc_request_new_text(dc_request **out, const char *arn, const char *text, siz
                             "10,000-byte (10 KB) limit of ClassifyDocument",
                             len);
     obj = json_object();
-    if (!obj || json_object_set_new(obj, "EndpointArn", json_string(arn)) != 0 ||
+    if (!obj || (arn && json_object_set_new(obj, "EndpointArn", json_string(arn)) != 0) ||
         json_object_set_new(obj, "Text", json_stringn(text, len)) != 0) {
         err = dc_error_oom();
         goto done;
@@ -263,14 +269,26 @@ int dc_request_new_bytes(dc_request **out,
                          const dc_reader_config *config)
 {
     char region[DC_REGION_MAX], partition[32];
+    int err;
+
+    *out = NULL;
+    err = dc_request__arn_parse(arn, region, partition);
+    return err < 0 ? err : dc_request__new_bytes(out, arn, data, len, format, config);
+}
+
+int dc_request__new_bytes(dc_request **out,
+                          const char *arn,
+                          const void *data,
+                          size_t len,
+                          dc_format format,
+                          const dc_reader_config *config)
+{
     dc_buf b64 = DC_BUF_INIT;
     json_t *obj = NULL;
     int err;
 
     *out = NULL;
-    err = dc_request__arn_parse(arn, region, partition);
-    if (err >= 0)
-        err = check_bytes(format, len);
+    err = check_bytes(format, len);
     if (err < 0)
         return err;
     dc_buf_init(&b64, 4 * (DC_RT_BINARY_BYTES / 3) + 16);
@@ -278,7 +296,7 @@ int dc_request_new_bytes(dc_request **out,
     if (err < 0)
         goto done;
     obj = json_object();
-    if (!obj || json_object_set_new(obj, "EndpointArn", json_string(arn)) != 0 ||
+    if (!obj || (arn && json_object_set_new(obj, "EndpointArn", json_string(arn)) != 0) ||
         json_object_set_new(obj, "Bytes", json_stringn_nocheck(b64.ptr, b64.len)) != 0) {
         err = dc_error_oom();
         goto done;

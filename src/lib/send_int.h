@@ -27,6 +27,16 @@ struct dc_request {
     size_t payload;   /* bytes of text or of the raw document */
 };
 
+/* dc_request_new_text() and dc_request_new_bytes() after the ARN is
+ * checked; a NULL arn leaves EndpointArn out of the body (the requests of
+ * dc_classify_prepare_mem(), which an SDK completes). */
+int dc_request__new_text(dc_request **out, const char *arn, const char *text, size_t len);
+int dc_request__new_bytes(dc_request **out,
+                          const char *arn,
+                          const void *data,
+                          size_t len,
+                          dc_format format,
+                          const dc_reader_config *config);
 /* Check an ARN; region (DC_REGION_MAX) and partition (32 bytes) out. */
 int dc_request__arn_parse(const char *arn, char *region, char *partition);
 /* Longest prefix of text with at most max_chars code points and max_bytes

@@ -593,6 +593,79 @@ static void test_text_page_limit(void **state)
     free(big);
 }
 
+/* dc_classify_prepare_mem: the same pages and refusals as classify, the
+ * requests kept for an SDK (no EndpointArn), nothing sent. */
+static void test_prepare_for_sdk(void **state)
+{
+    ctx *c = *state;
+    const char *pdf = dc_test_tmp("prepare-three.pdf");
+    dc_classify_options o = DC_CLASSIFY_OPTIONS_INIT;
+    dc_classification *cl = NULL;
+    char *data, *big, *json = NULL;
+    const char *body;
+    size_t len = 0, blen = 0, i;
+    int page = 0;
+
+    dc_fx_reset(c->fx);
+    make_pdf(pdf, 3);
+    data = dc_test_slurp(pdf, &len);
+    o.mode = DC_SEND_BYTES;
+    o.extract.config.action = DC_READ_ACTION_DETECT_DOCUMENT_TEXT;
+    o.pages = "1,3";
+    assert_dc_ok(dc_classify_prepare_mem(&cl, data, len, "three.pdf", &o));
+    assert_int_equal(dc_classification_status(cl), DC_OK);
+    assert_int_equal(dc_classification_request_count(cl), 2);
+    for (i = 0; i < 2; i++) {
+        dc_fx_request r;
+        size_t n = 0, pages = 0;
+        unsigned char *doc;
+        assert_dc_ok(dc_classification_request(cl, i, &page, &body, &blen));
+        assert_int_equal(page, i == 0 ? 1 : 3);
+        assert_int_equal(strlen(body), blen);
+        assert_false(dc_test_contains(body, "EndpointArn"));
+        assert_true(dc_test_contains(body, "\"DocumentReaderConfig\":{\"DocumentReadAction\":"
+                                           "\"TEXTRACT_DETECT_DOCUMENT_TEXT\""));
+        memset(&r, 0, sizeof(r));
+        r.body = (char *)body;
+        doc = bytes_of(&r, &n);
+        assert_memory_equal(doc, "%PDF-", 5);
+        assert_dc_ok(dc_split__pdf_count(&pages, doc, n, NULL));
+        assert_int_equal(pages, 1);
+        free(doc);
+    }
+    assert_dc_fail(dc_classification_request(cl, 2, &page, &body, &blen), DC_EINVAL);
+    assert_dc_ok(dc_classification_render(&json, cl, DC_JSON_COMPACT));
+    assert_true(dc_test_contains(json, "\"path\":\"three.pdf\",\"endpoint\":null"));
+    dc_free(json);
+    dc_classification_free(cl);
+    free(data);
+
+    /* text over the page limit: refused locally, no request; truncate cuts it */
+    big = malloc(12000);
+    for (i = 0; i < 12000; i++)
+        big[i] = (i % 6 == 5) ? ' ' : 'a';
+    o.pages = NULL;
+    o.mode = DC_SEND_AUTO;
+    assert_dc_ok(dc_classify_prepare_mem(&cl, big, 12000, NULL, &o));
+    assert_int_equal(dc_classification_status(cl), DC_ELIMIT);
+    assert_int_equal(dc_classification_request_count(cl), 0);
+    assert_true(dc_test_contains(dc_classification_error(cl, 0), "PAGE_CHARACTERS_EXCEEDED"));
+    dc_classification_free(cl);
+    o.truncate = 1;
+    assert_dc_ok(dc_classify_prepare_mem(&cl, big, 12000, NULL, &o));
+    assert_int_equal(dc_classification_request_count(cl), 1);
+    assert_dc_ok(dc_classification_request(cl, 0, &page, &body, &blen));
+    assert_true(dc_test_contains(body, "{\"Text\":\"aaaaa"));
+    dc_classification_free(cl);
+    free(big);
+
+    /* bad input: refused as classify refuses it */
+    assert_dc_fail(dc_classify_prepare_mem(&cl, "GIF89a", 6, "x.gif", &o), DC_EUNSUPPORTED);
+    assert_null(cl);
+    assert_dc_fail(dc_classify_prepare_mem(&cl, NULL, 5, NULL, &o), DC_EINVAL);
+    assert_int_equal(dc_fx_count(c->fx), 0); /* nothing was sent */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -608,6 +681,7 @@ int main(void)
         cmocka_unit_test(test_ten_mb),
         cmocka_unit_test(test_describe_redacts),
         cmocka_unit_test(test_text_page_limit),
+        cmocka_unit_test(test_prepare_for_sdk),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
