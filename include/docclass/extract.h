@@ -25,6 +25,8 @@ typedef enum {
 #define DC_DOCX_FOOTNOTES 0x04u
 #define DC_DOCX_ENDNOTES  0x08u
 #define DC_DOCX_COMMENTS  0x10u
+/** No optional part, the body only (a docx_parts of 0 means the default). */
+#define DC_DOCX_NONE 0x80000000u
 /** Default: headers, footers, footnotes and endnotes in; comments out. */
 #define DC_DOCX_DEFAULT_PARTS \
     (DC_DOCX_HEADERS | DC_DOCX_FOOTERS | DC_DOCX_FOOTNOTES | DC_DOCX_ENDNOTES)

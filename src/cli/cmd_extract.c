@@ -149,7 +149,7 @@ static int parse_parts(const char *list, unsigned *out)
     unsigned flags = 0;
 
     if (strcmp(list, "none") == 0) {
-        *out = 0;
+        *out = DC_DOCX_NONE; /* 0 would be the default parts */
         return 0;
     }
     while (*p) {

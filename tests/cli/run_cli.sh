@@ -306,6 +306,18 @@ if [ -n "$FAULTY" ]; then
     BIN=$BIN_SAVED
 fi
 
+# --- DOCX parts -----------------------------------------------------------
+# --docx-parts none: the body only (0 in the options is the default parts)
+LETTER=$(dirname "$0")/../../samples/letter.docx
+if run docx-default 0 -- extract --format text "$LETTER"; then
+    stdout_has "Order confirmation" && stdout_has "Volume discount" && ok || bad "header and comment-free default"
+    cp "$T/out" "$T/letter-default.txt"
+fi
+if run docx-none 0 -- extract --format text --docx-parts none "$LETTER"; then
+    ! stdout_has "Order confirmation" && ! stdout_has "Volume discount" && stdout_has "Northwind" &&
+        [ "$(wc -l <"$T/out")" -lt "$(wc -l <"$T/letter-default.txt")" ] && ok || bad "no header, no footnote"
+fi
+
 # --- detect --------------------------------------------------------------
 if run detect 0 -- detect "$T/hello.txt" "$T/pic.gif"; then
     stdout_has "hello.txt: text" && stdout_has "pic.gif: unsupported (gif)" && ok || bad "detect lines"
