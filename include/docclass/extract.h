@@ -85,7 +85,8 @@ typedef struct {
     double page_timeout;           /**< OCR seconds per page (0: none) */
     int no_rotate;                 /**< 1: do not correct page rotation and skew */
     dc_routing_thresholds routing; /**< each 0: its default */
-    size_t max_input_bytes;        /**< refuse files larger than this (0: 256 MB) */
+    size_t max_input_bytes;        /**< refuse documents larger than this, read from a file
+                                        or given in memory (0: 256 MB) */
     int no_input_hash;             /**< 1: no SHA-256 of the input (input.sha256 null),
                                         e.g. when only the text is printed */
     dc_progress_fn progress;       /**< called after each OCR page, or NULL */

@@ -245,6 +245,23 @@ static void progress_and_cancel(void **state)
     assert_string_equal(dc_error_name(DC_ECANCELED), "CANCELLED");
 }
 
+/* The input cap holds for documents given in memory as for files. */
+static void input_cap_in_memory(void **state)
+{
+    dc_extract_options o = DC_EXTRACT_OPTIONS_INIT;
+    dc_document *doc = NULL;
+    const char *text = "twenty bytes of text";
+
+    (void)state;
+    o.max_input_bytes = 19;
+    assert_dc_fail(dc_document_extract_mem(&doc, text, 20, "t.txt", &o), DC_ELIMIT);
+    assert_null(doc);
+    assert_true(strstr(dc_error_last()->message, "20 bytes, over the 19-byte input limit") != NULL);
+    o.max_input_bytes = 20;
+    assert_dc_ok(dc_document_extract_mem(&doc, text, 20, "t.txt", &o));
+    dc_document_free(doc);
+}
+
 static void names(void **state)
 {
     (void)state;
@@ -257,11 +274,9 @@ static void names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(accessors_match_json),
-        cmocka_unit_test(page_error),
-        cmocka_unit_test(render_formats),
-        cmocka_unit_test(progress_and_cancel),
-        cmocka_unit_test(names),
+        cmocka_unit_test(accessors_match_json), cmocka_unit_test(page_error),
+        cmocka_unit_test(render_formats),       cmocka_unit_test(input_cap_in_memory),
+        cmocka_unit_test(progress_and_cancel),  cmocka_unit_test(names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
