@@ -340,3 +340,24 @@ def test_threads_give_the_results_of_one_thread():
         t.join()
     assert not errors
     assert together == alone
+
+
+def corpus_pdfs():
+    pdfs = sorted(os.path.join(d, f) for d, _, fs in os.walk(CORPUS) for f in fs
+                  if f.lower().endswith(".pdf"))
+    return pdfs[::10]  # the CI sample; scripts/python-parity runs them all
+
+
+@pytest.mark.skipif(not corpus_pdfs(), reason="../shared/corpus is not there")
+@pytest.mark.parametrize("path", corpus_pdfs() or ["none"], ids=os.path.basename)
+def test_to_dict_equals_the_command_on_corpus_pdfs(cli, path):
+    from test_hostile import SLOW
+    if os.path.basename(path) in SLOW:
+        pytest.skip("minutes in one call")
+    p = cli("extract", path, check=False)
+    try:
+        got = docclass.extract(path).to_dict()
+    except docclass.Error as e:
+        assert not p.stdout.strip() and e.message in p.stderr.decode("utf-8", "replace")
+        return
+    assert scrub(got) == scrub(json.loads(p.stdout))
