@@ -22,6 +22,11 @@
 
 #define MAX_PAGES 100000
 
+typedef struct {
+    dc_request *req;
+    int page; /* 1-based */
+} kept_request;
+
 struct dc_classification {
     json_t *root;
     json_t *pages;    /* borrowed from root */
@@ -30,8 +35,7 @@ struct dc_classification {
     char **errors;
     size_t nerrors;
     dc_buf dry;
-    dc_request **reqs; /* dc_classify_prepare_mem(): the requests, kept */
-    int *req_pages;    /* ... and their pages, 1-based */
+    kept_request *reqs; /* dc_classify_prepare_mem(): the requests, kept */
     size_t nreqs;
 };
 
@@ -316,18 +320,13 @@ static int describe_request(job *j, page_ctx *pc)
 static int keep_request(job *j, page_ctx *pc, int page)
 {
     dc_classification *c = j->c;
-    dc_request **r = realloc(c->reqs, (c->nreqs + 1) * sizeof(*r));
-    int *p;
+    kept_request *r = realloc(c->reqs, (c->nreqs + 1) * sizeof(*r));
 
     if (!r)
         return dc_error_oom();
     c->reqs = r;
-    p = realloc(c->req_pages, (c->nreqs + 1) * sizeof(*p));
-    if (!p)
-        return dc_error_oom();
-    c->req_pages = p;
-    c->reqs[c->nreqs] = pc->req;
-    c->req_pages[c->nreqs++] = page;
+    c->reqs[c->nreqs].req = pc->req;
+    c->reqs[c->nreqs++].page = page;
     pc->req = NULL;
     return DC_OK;
 }
@@ -560,9 +559,9 @@ int dc_classification_request(
     if (!c || i >= c->nreqs)
         return dc_error_set(DC_EINVAL, "no request %zu", i);
     if (page)
-        *page = c->req_pages[i];
+        *page = c->reqs[i].page;
     if (body)
-        *body = dc_request_body(c->reqs[i], len);
+        *body = dc_request_body(c->reqs[i].req, len);
     return DC_OK;
 }
 
@@ -707,9 +706,8 @@ void dc_classification_free(dc_classification *c)
         free(c->errors[i]);
     free(c->errors);
     for (i = 0; i < c->nreqs; i++)
-        dc_request_free(c->reqs[i]);
+        dc_request_free(c->reqs[i].req);
     free(c->reqs);
-    free(c->req_pages);
     dc_buf_dispose(&c->dry);
     free(c);
 }
