@@ -15,6 +15,8 @@ one-line message.
 from __future__ import annotations
 
 import base64
+import collections
+import concurrent.futures
 import ctypes
 import json
 import os
@@ -458,47 +460,65 @@ def scan(paths: Union[str, "os.PathLike[str]", Iterable[Union[str, "os.PathLike[
          config: Config = None, read_mode: Optional[str] = None,
          action: Optional[str] = None, feature_types: Optional[Sequence[str]] = None,
          limits: str = "realtime", count_chars: bool = False, dpi: int = 0,
-         password: Optional[str] = None) -> Iterator[Dict[str, Any]]:
+         password: Optional[str] = None, jobs: int = 0) -> Iterator[Dict[str, Any]]:
     """Records of files, as ``docclass scan`` writes them (one dict a file;
     folders walked in sorted order; a ZIP archive's record, then one for each
     member as ``archive.zip!member``). Pre-flight only: nothing is OCRed.
-    Unreadable files give error records, not exceptions."""
+    Unreadable files give error records, not exceptions. ``jobs`` files are
+    analysed at once in threads (0: the number of cores); the records come in
+    walk order whatever the number."""
     lib = L.lib()
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     o = _extract_options(config, read_mode, action, feature_types, limits, password, dpi)
     flags = 1 if count_chars else 0
-    for path in _walk(paths):
-        bpath = os.fsencode(path)
-        meta = L.ScanMeta(bpath, -1, -1, -1)
-        try:
-            st = os.stat(path)
-            meta.size, meta.mtime = st.st_size, int(st.st_mtime)
-            if not stat.S_ISREG(st.st_mode):
-                yield _error_record(lib, meta, -4, "not a regular file: not read")
-                continue
-            if st.st_size > _SCAN_MAX_FILE:
-                yield _error_record(lib, meta, -8, "file larger than 1 GB: not read")
-                continue
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except FileNotFoundError:
-            yield _error_record(lib, meta, -5, lib.dc_strerror(-5).decode())
-            continue
-        except OSError as e:
-            yield _error_record(lib, meta, -4, e.strerror or str(e))
-            continue
-        rec = _scan_one(lib, o, flags, data, meta)
-        members = _archive_members(lib, bpath, data, rec)
-        if members is not None:
-            meta.archive_members = len(members)
-            rec = _scan_one(lib, o, flags, data, meta)
-        yield rec
-        for idx, name in members or []:
-            yield _scan_member(lib, o, flags, bpath, idx, name, meta.mtime)
+    n = int(jobs) if jobs and int(jobs) > 0 else (os.cpu_count() or 1)
+
+    def records(path: str) -> List[Dict[str, Any]]:
+        return _scan_path(lib, o, flags, path)
+    if n == 1:
+        for path in _walk(paths):
+            yield from records(path)
+        return
+    # a window of files in flight, read back in walk order
+    with concurrent.futures.ThreadPoolExecutor(n) as pool:
+        window: "collections.deque[concurrent.futures.Future[List[Dict[str, Any]]]]" = \
+            collections.deque()
+        for path in _walk(paths):
+            window.append(pool.submit(records, path))
+            if len(window) >= 2 * n:
+                yield from window.popleft().result()
+        while window:
+            yield from window.popleft().result()
 
 
-def _archive_members(lib: Any, bpath: bytes, data: bytes, rec: Dict[str, Any]) -> Any:
+def _scan_path(lib: Any, o: L.ExtractOptions, flags: int, path: str) -> List[Dict[str, Any]]:
+    """The records of one file: its own, then its ZIP members'."""
+    bpath = os.fsencode(path)
+    meta = L.ScanMeta(bpath, -1, -1, -1)
+    try:
+        st = os.stat(path)
+        meta.size, meta.mtime = st.st_size, int(st.st_mtime)
+        if not stat.S_ISREG(st.st_mode):
+            return [_error_record(lib, meta, -4, "not a regular file: not read")]
+        if st.st_size > _SCAN_MAX_FILE:
+            return [_error_record(lib, meta, -8, "file larger than 1 GB: not read")]
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except FileNotFoundError:
+        return [_error_record(lib, meta, -5, lib.dc_strerror(-5).decode())]
+    except OSError as e:
+        return [_error_record(lib, meta, -4, e.strerror or str(e))]
+    members = _archive_members(lib, bpath, data)
+    if members is not None:
+        meta.archive_members = len(members)
+    out = [_scan_one(lib, o, flags, data, meta)]
+    for idx, name in members or []:
+        out.append(_scan_member(lib, o, flags, bpath, idx, name, meta.mtime))
+    return out
+
+
+def _archive_members(lib: Any, bpath: bytes, data: bytes) -> Any:
     det = L.Detection()
     if lib.dc_detect(ctypes.byref(det), data, len(data)) < 0 or det.kind != b"zip":
         return None

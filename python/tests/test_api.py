@@ -211,6 +211,18 @@ def test_scan_equals_the_command(cli):
     assert any(r["format"] == "pdf" for r in got)
 
 
+def test_scan_threads_keep_walk_order(tmp_path):
+    """jobs=4 gives jobs=1's records in the same (walk) order."""
+    import shutil
+    for i in range(12):  # more files than the window of files in flight
+        shutil.copy(sample("digital.pdf" if i % 2 else "scan.png"), tmp_path / ("f%02d" % i))
+    one = list(docclass.scan([SAMPLES, str(tmp_path)], jobs=1))
+    four = list(docclass.scan([SAMPLES, str(tmp_path)], jobs=4))
+    assert [r["path"] for r in one] == [r["path"] for r in four]
+    assert [r["path"] for r in one][-12:] == [str(tmp_path / ("f%02d" % i)) for i in range(12)]
+    assert [scrub(r) for r in one] == [scrub(r) for r in four]
+
+
 def test_scan_archive_members_and_errors(cli, tmp_path):
     import zipfile
     arc = tmp_path / "bundle.zip"
