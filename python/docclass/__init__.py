@@ -509,49 +509,38 @@ def _scan_path(lib: Any, o: L.ExtractOptions, flags: int, path: str) -> List[Dic
         return [_error_record(lib, meta, -5, lib.dc_strerror(-5).decode())]
     except OSError as e:
         return [_error_record(lib, meta, -4, e.strerror or str(e))]
-    members = _archive_members(lib, bpath, data)
-    if members is not None:
-        meta.archive_members = len(members)
-    out = [_scan_one(lib, o, flags, data, meta)]
-    for idx, name in members or []:
-        out.append(_scan_member(lib, o, flags, bpath, idx, name, meta.mtime))
-    return out
-
-
-def _archive_members(lib: Any, bpath: bytes, data: bytes) -> Any:
     det = L.Detection()
-    if lib.dc_detect(ctypes.byref(det), data, len(data)) < 0 or det.kind != b"zip":
-        return None
     arc = ctypes.c_void_p()
-    if lib.dc_archive_open(ctypes.byref(arc), bpath) < 0:
+    if lib.dc_detect(ctypes.byref(det), data, len(data)) < 0 or det.kind != b"zip" or \
+            lib.dc_archive_open(ctypes.byref(arc), bpath) < 0:
         lib.dc_error_clear()
-        return None
-    try:
-        return [(i, lib.dc_archive_name(arc, i)) for i in range(lib.dc_archive_count(arc))
-                if b"\n" not in lib.dc_archive_name(arc, i)]
+        return [_scan_one(lib, o, flags, data, meta)]
+    try:  # a ZIP archive: its record, then each member's, read from one open archive
+        members = [i for i in range(lib.dc_archive_count(arc))
+                   if b"\n" not in lib.dc_archive_name(arc, i)]
+        meta.archive_members = len(members)
+        out = [_scan_one(lib, o, flags, data, meta)]
+        out += [_scan_member(lib, o, flags, arc, bpath, i, meta.mtime) for i in members]
+        return out
     finally:
         lib.dc_archive_free(arc)
 
 
-def _scan_member(lib: Any, o: L.ExtractOptions, flags: int, bpath: bytes, idx: int,
-                 name: bytes, mtime: int) -> Dict[str, Any]:
-    meta = L.ScanMeta(bpath + b"!" + name, mtime, -1, -1)
-    arc, buf, n = ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_size_t()
-    rc = lib.dc_archive_open(ctypes.byref(arc), bpath)
+def _scan_member(lib: Any, o: L.ExtractOptions, flags: int, arc: ctypes.c_void_p,
+                 bpath: bytes, idx: int, mtime: int) -> Dict[str, Any]:
+    meta = L.ScanMeta(bpath + b"!" + lib.dc_archive_name(arc, idx), mtime, -1, -1)
+    buf, n = ctypes.c_void_p(), ctypes.c_size_t()
+    rc = lib.dc_archive_read(arc, idx, ctypes.byref(buf), ctypes.byref(n), _SCAN_MAX_FILE)
     try:
-        if rc >= 0:
-            rc = lib.dc_archive_read(arc, idx, ctypes.byref(buf), ctypes.byref(n),
-                                     _SCAN_MAX_FILE)
         if rc < 0:
             msg = lib.dc_error_last().contents.message.decode("utf-8", "replace")
             return _error_record(lib, meta, rc, msg)
-        data = ctypes.string_at(buf.value, n.value) if n.value else b""
         meta.size = n.value
-        return _scan_one(lib, o, flags, data, meta)
+        return _scan_one(lib, o, flags, ctypes.string_at(buf.value, n.value) if n.value
+                         else b"", meta)
     finally:
         if buf.value:
             lib.dc_free(buf)
-        lib.dc_archive_free(arc)
 
 
 # ------------------------------------------------------------------ requests

@@ -82,6 +82,10 @@ static int extract_common(dc_document **out,
     err = dc_extract_options_resolve(&o, opts, 0);
     if (err < 0)
         return err;
+    /* the input cap holds however the document arrives (scan has its own) */
+    if (!analyze_only && len > o.max_input_bytes)
+        return dc_error_set(DC_ELIMIT, "document is %zu bytes, over the %zu-byte input limit", len,
+                            o.max_input_bytes);
     opts = &o;
     err = init_doc(&doc, data, len, name, opts);
     if (err < 0)
@@ -114,17 +118,7 @@ int dc_document_extract_mem(dc_document **out,
                             const char *name,
                             const dc_extract_options *opts)
 {
-    dc_extract_options o;
-    int err = dc_extract_options_resolve(&o, opts, 0);
-
-    *out = NULL;
-    if (err < 0)
-        return err;
-    /* the input cap holds however the document arrives */
-    if (len > o.max_input_bytes)
-        return dc_error_set(DC_ELIMIT, "document is %zu bytes, over the %zu-byte input limit", len,
-                            o.max_input_bytes);
-    return extract_common(out, data, len, name, &o, 0, 0);
+    return extract_common(out, data, len, name, opts, 0, 0);
 }
 
 int dc_document_scan_mem(dc_document **out,

@@ -216,6 +216,8 @@ class SignalTextDev : public TextOutputDev
     int count_words()
     {
         double w = pg->pass_w, h = pg->pass_h;
+        /* looked up once a page: GlobalParams locks for it */
+        const UnicodeMap *map = fn ? globalParams->getTextEncoding() : nullptr;
         int err = DC_OK;
 
         for (const TextFlow *f = getFlows(); f; f = f->getNext())
@@ -223,7 +225,7 @@ class SignalTextDev : public TextOutputDev
                 for (const TextLine *l = b->getLines(); l; l = l->getNext())
                     for (const TextWord *wd = l->getWords(); wd; wd = wd->getNext())
                         if (err >= 0)
-                            err = take_word(wd, w, h);
+                            err = take_word(wd, map, w, h);
         if (pg->invisible > pg->chars)
             pg->invisible = pg->chars;
         return err;
@@ -297,14 +299,13 @@ class SignalTextDev : public TextOutputDev
     /*
      * One word of the page, in one walk over its characters: the router's
      * counts (shown and unmapped characters, the area of words with ink)
-     * and, when there is a word function, the text as TextWord::getText
+     * and, when there is a word function (and so a map), the text as TextWord::getText
      * gives it (each character through the text encoding's map, UTF-8)
      * into a buffer kept for the page, no allocation a word, with the box
      * as fractions of the crop box.
      */
-    int take_word(const TextWord *wd, double w, double h)
+    int take_word(const TextWord *wd, const UnicodeMap *map, double w, double h)
     {
-        const UnicodeMap *map = fn ? globalParams->getTextEncoding() : nullptr;
         int n = wd->getLength();
         size_t shown = 0, len = 0, need = (size_t)std::max(n, 0) * 8;
         double box[4];
