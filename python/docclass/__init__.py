@@ -376,7 +376,8 @@ def extract(source: Source, *, config: Config = None, read_mode: Optional[str] =
     ``--read-mode``, ``--read-action`` and ``--feature-types``). ``limits`` is
     "realtime", "async" or "none". ``progress(page, done, total)`` is called
     after each OCR page; returning True stops the extraction
-    (:class:`Cancelled`). ``name`` names bytes in the result (default "-").
+    (:class:`Cancelled`). ``name`` names bytes or a file object's data in
+    the result (default: the file object's name, else "-"); a path names itself.
     """
     lib = L.lib()
     o = _extract_options(config, read_mode, action, feature_types, limits, password, dpi,
@@ -394,7 +395,7 @@ def extract(source: Source, *, config: Config = None, read_mode: Optional[str] =
         o.progress = cb
     path, data, label = _read_source(source)
     doc = ctypes.c_void_p()
-    if path is not None and name is None:
+    if path is not None:  # a path names itself, as on the command line
         rc = lib.dc_document_extract_file(ctypes.byref(doc), path, ctypes.byref(o))
     else:
         rc = lib.dc_document_extract_mem(ctypes.byref(doc), data, len(data),

@@ -91,6 +91,11 @@ def test_extract_bytes_and_file_object_name_the_input():
     assert a.pages[0].extractor == "ocr" and a.pages[0].ocr_confidence > 80
 
 
+def test_a_path_names_itself():
+    doc = docclass.extract(sample("scan.png"), name="ignored.png")
+    assert doc.to_dict()["input"]["path"] == sample("scan.png")
+
+
 def test_config_dict_path_and_overrides(tmp_path):
     force = {"DocumentReadAction": "TEXTRACT_DETECT_DOCUMENT_TEXT",
              "DocumentReadMode": "FORCE_DOCUMENT_READ_ACTION"}
