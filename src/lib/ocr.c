@@ -48,6 +48,7 @@
 #define SCORE_MARGIN    1.1  /* a second reading must score this much more */
 #define SKEW_MIN_ANGLE  0.1  /* degrees; below it the page is left alone */
 #define LANG_MAX        128
+#define MAX_PICTURES    32 /* picture blocks remembered on a page */
 
 /* ------------------------------------------------------------- process */
 
@@ -350,6 +351,8 @@ typedef struct {
     rline *lines;
     size_t nlines, caplines;
     int nblocks;
+    int pictures[MAX_PICTURES][4]; /* blocks the layout found to be pictures */
+    int npictures;
     int regions;       /* regions the automatic layout left out, read as blocks */
     int rotation;      /* quarter turn applied before reading (clockwise found) */
     int sideways;      /* most words read as vertical lines (a page turned 90 or 270) */
@@ -399,6 +402,26 @@ static void iter_box(const TessPageIterator *pi, TessPageIteratorLevel level, in
         box[0] = box[1] = box[2] = box[3] = 0;
 }
 
+static int is_picture(TessPolyBlockType t)
+{
+    return t == PT_FLOWING_IMAGE || t == PT_HEADING_IMAGE || t == PT_PULLOUT_IMAGE;
+}
+
+/* A line's box: its words'. */
+static void line_box(const reading *rd, rline *ln)
+{
+    size_t j;
+
+    memcpy(ln->box, rd->words[ln->first].box, sizeof(ln->box));
+    for (j = 1; j < ln->n; j++) {
+        const int *b = rd->words[ln->first + j].box;
+        ln->box[0] = b[0] < ln->box[0] ? b[0] : ln->box[0];
+        ln->box[1] = b[1] < ln->box[1] ? b[1] : ln->box[1];
+        ln->box[2] = b[2] > ln->box[2] ? b[2] : ln->box[2];
+        ln->box[3] = b[3] > ln->box[3] ? b[3] : ln->box[3];
+    }
+}
+
 /* Append what the engine recognised to rd: each block a new block, lines
  * with their words. Words that are empty or not UTF-8 are left out. */
 static int collect_words(TessBaseAPI *api, reading *rd)
@@ -414,8 +437,11 @@ static int collect_words(TessBaseAPI *api, reading *rd)
         char *text = TessResultIteratorGetUTF8Text(ri, RIL_WORD);
         rword *w;
 
-        if (block < 0 || TessPageIteratorIsAtBeginningOf(pi, RIL_BLOCK))
+        if (block < 0 || TessPageIteratorIsAtBeginningOf(pi, RIL_BLOCK)) {
             block = rd->nblocks++;
+            if (is_picture(TessPageIteratorBlockType(pi)) && rd->npictures < MAX_PICTURES)
+                iter_box(pi, RIL_BLOCK, rd->pictures[rd->npictures++]);
+        }
         if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE) || !line) {
             err = grow((void **)&rd->lines, &rd->caplines, rd->nlines, sizeof(*rd->lines));
             if (err < 0) {
@@ -525,15 +551,9 @@ static int reading_order(reading *rd)
         ln->para = seg[i].para || (from->para && seg[i].first == from->first);
         ln->first = seg[i].first;
         ln->n = seg[i].n;
-        memcpy(ln->box, rd->words[ln->first].box, sizeof(ln->box));
-        for (j = 0; j < ln->n; j++) {
-            const int *b = rd->words[ln->first + j].box;
-            ln->box[0] = b[0] < ln->box[0] ? b[0] : ln->box[0];
-            ln->box[1] = b[1] < ln->box[1] ? b[1] : ln->box[1];
-            ln->box[2] = b[2] > ln->box[2] ? b[2] : ln->box[2];
-            ln->box[3] = b[3] > ln->box[3] ? b[3] : ln->box[3];
+        line_box(rd, ln);
+        for (j = 0; j < ln->n; j++)
             sum += rd->words[ln->first + j].conf;
-        }
         ln->conf = (float)(ln->n == from->n ? from->conf : sum / (double)ln->n);
     }
     free(rd->lines);
@@ -614,6 +634,7 @@ static int recognise(engine *e, double deadline, dc_ocr_result *r)
 #define MISSED_SHARE     0.0  /* ... and this share of all text-like components */
 #define REGION_MIN_ITEMS 4    /* a region needs this many missed components */
 #define REGION_LINE_CONF 40.0 /* a recovered line must read at least this well */
+#define REGION_WORD_CONF 50.0 /* ... and each of its words kept, with a letter or digit */
 #define MAX_REGIONS      32
 
 typedef struct {
@@ -625,6 +646,18 @@ static int box_inside(const int *c, const int *w, int pad)
 {
     int cx = (c[0] + c[2]) / 2, cy = (c[1] + c[3]) / 2;
     return cx >= w[0] - pad && cx <= w[2] + pad && cy >= w[1] - pad && cy <= w[3] + pad;
+}
+
+/* A component inside a block the layout found to be a picture is part
+ * of the picture: recovery leaves it alone, as the layout did. */
+static int in_picture(const reading *rd, const int *c)
+{
+    int k;
+
+    for (k = 0; k < rd->npictures; k++)
+        if (box_inside(c, rd->pictures[k], 0))
+            return 1;
+    return 0;
 }
 
 /* Merge the missed components into regions: boxes grown by a character
@@ -716,13 +749,21 @@ read_region(engine *e, const int *box, int w, int h, double deadline, reading *r
         rd->lines[rd->nlines].block = rd->nblocks;
         rd->lines[rd->nlines].para = kept == 0;
         rd->lines[rd->nlines].first = rd->nwords;
+        rd->lines[rd->nlines].n = 0;
         for (j = 0; err >= 0 && j < ln->n; j++) {
+            rword *pw = &part.words[ln->first + j];
+            if (alnum_count(pw->text) == 0 || pw->conf < REGION_WORD_CONF)
+                continue; /* a symbol or a guess in clutter */
             err = grow((void **)&rd->words, &rd->capwords, rd->nwords, sizeof(*rd->words));
             if (err >= 0) {
-                rd->words[rd->nwords++] = part.words[ln->first + j];
-                part.words[ln->first + j].text = NULL;
+                rd->words[rd->nwords++] = *pw;
+                rd->lines[rd->nlines].n++;
+                pw->text = NULL;
             }
         }
+        if (rd->lines[rd->nlines].n == 0)
+            continue;
+        line_box(rd, &rd->lines[rd->nlines]);
         rd->nlines++;
         kept++;
     }
@@ -756,7 +797,7 @@ static int recover_missed(engine *e, PIX *pix, double deadline, reading *rd, dc_
         for (j = 0; j < rd->nwords; j++)
             if (box_inside(cb + 4 * i, rd->words[j].box, h / 2))
                 break;
-        if (j == rd->nwords) {
+        if (j == rd->nwords && !in_picture(rd, cb + 4 * i)) {
             missed[i] = 1;
             nmissed++;
         }
