@@ -46,9 +46,10 @@
 #define MERGE_MARGIN    5.0  /* ... the other's taken when this much more confident */
 #define SCORE_FLOOR     30.0 /* word confidence that counts for nothing (reading_score) */
 #define SCORE_MARGIN    1.1  /* a second reading must score this much more */
+#define READ_SHARE_MIN  0.25 /* letters read per text-like component below which... */
+#define READ_ITEMS_MIN  50   /* ... a page of at least this many read little */
 #define SKEW_MIN_ANGLE  0.1  /* degrees; below it the page is left alone */
 #define LANG_MAX        128
-#define MAX_PICTURES    32 /* picture blocks remembered on a page */
 
 /* ------------------------------------------------------------- process */
 
@@ -351,8 +352,6 @@ typedef struct {
     rline *lines;
     size_t nlines, caplines;
     int nblocks;
-    int pictures[MAX_PICTURES][4]; /* blocks the layout found to be pictures */
-    int npictures;
     int regions;       /* regions the automatic layout left out, read as blocks */
     int rotation;      /* quarter turn applied before reading (clockwise found) */
     int sideways;      /* most words read as vertical lines (a page turned 90 or 270) */
@@ -402,11 +401,6 @@ static void iter_box(const TessPageIterator *pi, TessPageIteratorLevel level, in
         box[0] = box[1] = box[2] = box[3] = 0;
 }
 
-static int is_picture(TessPolyBlockType t)
-{
-    return t == PT_FLOWING_IMAGE || t == PT_HEADING_IMAGE || t == PT_PULLOUT_IMAGE;
-}
-
 /* A line's box: its words'. */
 static void line_box(const reading *rd, rline *ln)
 {
@@ -437,11 +431,8 @@ static int collect_words(TessBaseAPI *api, reading *rd)
         char *text = TessResultIteratorGetUTF8Text(ri, RIL_WORD);
         rword *w;
 
-        if (block < 0 || TessPageIteratorIsAtBeginningOf(pi, RIL_BLOCK)) {
+        if (block < 0 || TessPageIteratorIsAtBeginningOf(pi, RIL_BLOCK))
             block = rd->nblocks++;
-            if (is_picture(TessPageIteratorBlockType(pi)) && rd->npictures < MAX_PICTURES)
-                iter_box(pi, RIL_BLOCK, rd->pictures[rd->npictures++]);
-        }
         if (TessPageIteratorIsAtBeginningOf(pi, RIL_TEXTLINE) || !line) {
             err = grow((void **)&rd->lines, &rd->caplines, rd->nlines, sizeof(*rd->lines));
             if (err < 0) {
@@ -495,21 +486,31 @@ static size_t alnum_count(const char *text)
  * or a rotated axis label read as "e 2 0 Cy 9 C) & +": low confidence and
  * not one word of three letters or digits read with confidence; or only
  * symbols, read without confidence. */
+/* A line with one word of three letters or digits read with confidence. */
+static int sure_word(const reading *rd, const rline *ln)
+{
+    size_t j;
+
+    for (j = 0; j < ln->n; j++) {
+        const rword *w = &rd->words[ln->first + j];
+        if (alnum_count(w->text) >= 3 && w->conf >= NOISE_WORD_CONF)
+            return 1;
+    }
+    return 0;
+}
+
 static int line_is_noise(const reading *rd, const rline *ln)
 {
     double sum = 0;
     size_t j, alnum = 0;
-    int word = 0;
 
     for (j = 0; j < ln->n; j++) {
         const rword *w = &rd->words[ln->first + j];
-        size_t a = alnum_count(w->text);
         sum += w->conf;
-        alnum += a;
-        word |= a >= 3 && w->conf >= NOISE_WORD_CONF;
+        alnum += alnum_count(w->text);
     }
     sum /= (double)(ln->n ? ln->n : 1);
-    return (alnum == 0 && sum < NOISE_WORD_CONF) || (sum < NOISE_LINE_CONF && !word);
+    return (alnum == 0 && sum < NOISE_WORD_CONF) || (sum < NOISE_LINE_CONF && !sure_word(rd, ln));
 }
 
 /* Lines without words (Tesseract's empty lines) and noise lines are
@@ -628,7 +629,11 @@ static int recognise(engine *e, double deadline, dc_ocr_result *r)
  * comparing its words with the page's text-like components (ocr_prep.c):
  * where many components lie outside every word, those regions are read
  * again as single blocks, and only their lines that read with some
- * confidence are kept, so a real picture stays out.
+ * confidence are kept, so a real picture stays out: of such a line, only
+ * the words with a letter or digit read at REGION_WORD_CONF, and the line
+ * only when one of them is a sure word (three letters or digits read at
+ * NOISE_WORD_CONF). The layout's picture blocks are read too: faint print
+ * is taken for one as often as a chart is.
  */
 #define MISSED_MIN       5    /* components outside every word before a region counts */
 #define MISSED_SHARE     0.0  /* ... and this share of all text-like components */
@@ -646,18 +651,6 @@ static int box_inside(const int *c, const int *w, int pad)
 {
     int cx = (c[0] + c[2]) / 2, cy = (c[1] + c[3]) / 2;
     return cx >= w[0] - pad && cx <= w[2] + pad && cy >= w[1] - pad && cy <= w[3] + pad;
-}
-
-/* A component inside a block the layout found to be a picture is part
- * of the picture: recovery leaves it alone, as the layout did. */
-static int in_picture(const reading *rd, const int *c)
-{
-    int k;
-
-    for (k = 0; k < rd->npictures; k++)
-        if (box_inside(c, rd->pictures[k], 0))
-            return 1;
-    return 0;
 }
 
 /* Merge the missed components into regions: boxes grown by a character
@@ -763,6 +756,11 @@ read_region(engine *e, const int *box, int w, int h, double deadline, reading *r
         }
         if (rd->lines[rd->nlines].n == 0)
             continue;
+        if (!sure_word(rd, &rd->lines[rd->nlines])) { /* clutter read as letters */
+            for (j = 0; j < rd->lines[rd->nlines].n; j++)
+                free(rd->words[--rd->nwords].text);
+            continue;
+        }
         line_box(rd, &rd->lines[rd->nlines]);
         rd->nlines++;
         kept++;
@@ -797,7 +795,7 @@ static int recover_missed(engine *e, PIX *pix, double deadline, reading *rd, dc_
         for (j = 0; j < rd->nwords; j++)
             if (box_inside(cb + 4 * i, rd->words[j].box, h / 2))
                 break;
-        if (j == rd->nwords && !in_picture(rd, cb + 4 * i)) {
+        if (j == rd->nwords) {
             missed[i] = 1;
             nmissed++;
         }
@@ -1130,6 +1128,7 @@ typedef struct {
     int dpi;        /* resolution given to the recogniser */
     double text_px; /* character height in the prepared image */
     unsigned retry; /* DC_PREP_* steps for a second reading */
+    int text_items; /* text-like components measured on the page */
 } page_ctx;
 
 /* Read a prepared image as it is: automatic layout, then what the layout
@@ -1211,6 +1210,22 @@ static double reading_score(const reading *rd)
         }
     }
     return sum;
+}
+
+/* A reading that read little of what the page holds: fewer letters and
+ * digits than READ_SHARE_MIN of the text-like components measured on the
+ * page. An upside-down page can read a word or two with confidence and
+ * leave the rest to the layout's pictures. */
+static int read_little(const page_ctx *c, const reading *rd)
+{
+    size_t i, j, n = 0;
+
+    if (c->text_items < READ_ITEMS_MIN)
+        return 0;
+    for (i = 0; i < rd->nlines; i++)
+        for (j = 0; j < rd->lines[i].n; j++)
+            n += alnum_count(rd->words[rd->lines[i].first + j].text);
+    return (double)n < READ_SHARE_MIN * (double)c->text_items;
 }
 
 /* A second reading wins when it scores clearly better. */
@@ -1363,12 +1378,13 @@ try_other(page_ctx *c, PIX *pix, int deg, unsigned enhance, candidate *best, jso
 static int read_best(page_ctx *c, PIX *pix, candidate *best, json_t *tried)
 {
     double osd_conf = 0;
-    int deg, other = -1, err;
+    int deg, other = -1, little, err;
 
     err = read_turned(c, pix, 0, 0, &best->rd, &best->pix, &best->skew);
     if (err >= 0 && json_array_append_new(tried, reading_json(&best->rd)) < 0)
         err = dc_error_oom();
-    if (err >= 0 && c->o->rotate && best->rd.mean_conf < GOOD_CONF) {
+    little = err >= 0 && read_little(c, &best->rd);
+    if (err >= 0 && c->o->rotate && (best->rd.mean_conf < GOOD_CONF || little)) {
         double t0 = now_seconds();
         deg = detect_orientation(c->e, pix, c->dpi, &osd_conf);
         if (c->e->osd &&
@@ -1378,7 +1394,7 @@ static int read_best(page_ctx *c, PIX *pix, candidate *best, json_t *tried)
             err = dc_error_oom();
         if (deg && osd_conf >= OSD_HINT)
             other = deg;
-        else if (best->rd.mean_conf < POOR_CONF)
+        else if (best->rd.mean_conf < POOR_CONF || little)
             other = 180; /* upside down is how pages are most often fed wrong */
         if (err >= 0 && other > 0)
             err = try_other(c, pix, other, 0, best, tried);
@@ -1411,6 +1427,7 @@ static int prepare(page_ctx *c, PIX **pix, int dpi, double *scale)
     c->dpi = plan.dpi;
     c->text_px = f.text_px * *scale;
     c->retry = plan.retry;
+    c->text_items = f.text_items;
     rules = (plan.steps & DC_PREP_RULES) ? dc_prep_erase_rules(pix, c->text_px) : 0;
     if (rules < 0)
         return dc_error_oom();
@@ -1459,7 +1476,7 @@ static int finish(page_ctx *c, candidate *best, double scale)
 static void ocr_page(engine *e, PIX **pix, int dpi, dc_ocr_result *r, const dc_ocr_options *o)
 {
     double t0 = now_seconds(), scale = 1;
-    page_ctx c = {e, o, r, o->page_timeout > 0 ? t0 + o->page_timeout : 0, dpi, 0, 0};
+    page_ctx c = {e, o, r, o->page_timeout > 0 ? t0 + o->page_timeout : 0, dpi, 0, 0, 0};
     candidate best = {0};
     json_t *tried = json_array();
     int err;

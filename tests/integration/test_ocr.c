@@ -748,7 +748,7 @@ static void upside_down_small_page(void **state)
  * upright, they are not turned. */
 static void corpus_receipts_upside_down(void **state)
 {
-    static const char *const names[] = {"500", "510", "526"};
+    static const char *const names[] = {"500", "506", "510", "526"};
     dc_extract_options o = opts1(1);
     size_t i;
 
@@ -757,7 +757,7 @@ static void corpus_receipts_upside_down(void **state)
         print_message("corpus absent: receipts skipped\n");
         skip();
     }
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         char rel[128];
         const char *img;
         dc_document *up = NULL, *doc = NULL;
@@ -773,7 +773,12 @@ static void corpus_receipts_upside_down(void **state)
                       names[i], page_ocr_num(doc, 0, "rotation"), recall);
         assert_int_equal((int)page_ocr_num(up, 0, "rotation"), 0);
         assert_int_equal((int)page_ocr_num(doc, 0, "rotation"), 180);
-        assert_true(recall >= 0.6); /* read upside down, it shares almost no word */
+        /* read upside down, it shares almost no word; 506 (faint dot-matrix
+         * print, which read upside down gives one word and nothing else)
+         * only has to be turned: its background is measured differently
+         * once turned, so its second reading takes other steps */
+        if (strcmp(names[i], "506") != 0)
+            assert_true(recall >= 0.6);
         dc_document_free(doc);
         dc_document_free(up);
     }
@@ -867,16 +872,15 @@ static void corpus_nemotron(void **state)
     free(want);
 }
 
-/* OCRmyPDF's graph_ocred.pdf: a bar chart whose rotated axis labels and
- * plot the layout finds to be a picture. The text-like specks inside it
- * are part of the picture: recovery leaves them alone (it read them as
- * "& om & & & cy s & ee & se" before), the legend is read. */
-static void corpus_picture_left_out(void **state)
+/* OCRmyPDF's graph_ocred.pdf: a bar chart. The layout leaves its plot
+ * out; read again as a left-out region, the plot came out as "& om & & &
+ * cy s & ee & se" (38 words where the command reads 18): a recovered line
+ * keeps only words read with confidence, and needs a sure word. */
+static void corpus_chart_not_read(void **state)
 {
     const char *pdf = dc_test_corpus("ocrmypdf__OCRmyPDF/tests/resources/graph_ocred.pdf");
     dc_extract_options o = opts1(1);
     dc_document *doc = NULL;
-    const json_t *first;
 
     (void)state;
     if (!pdf) {
@@ -885,10 +889,7 @@ static void corpus_picture_left_out(void **state)
     }
     o.config.mode = DC_READ_MODE_FORCE_DOCUMENT_READ_ACTION;
     assert_dc_ok(dc_document_extract_file(&doc, pdf, &o));
-    first =
-        json_array_get(json_object_get(json_object_get(doc->pages[0].info, "ocr"), "readings"), 0);
     print_message("graph_ocred: %s\n", doc->pages[0].text);
-    assert_int_equal(json_integer_value(json_object_get(first, "recovered_regions")), 0);
     assert_true(dc_test_contains(doc->pages[0].text, "No vote"));
     assert_true(dc_test_contains(doc->pages[0].text, "Percentage"));
     assert_false(dc_test_contains(doc->pages[0].text, " om "));
@@ -946,7 +947,7 @@ int main(void)
         cmocka_unit_test(corpus_receipt_readings_merged),
         cmocka_unit_test(corpus_receipt_smoothed),
         cmocka_unit_test(corpus_nemotron),
-        cmocka_unit_test(corpus_picture_left_out),
+        cmocka_unit_test(corpus_chart_not_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
