@@ -22,15 +22,29 @@ extern "C" {
 typedef struct dc_credentials dc_credentials;
 
 /**
- * Find credentials as the AWS CLI does: AWS_ACCESS_KEY_ID and
- * AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN) unless @p profile is given,
- * then the shared credentials file (AWS_SHARED_CREDENTIALS_FILE, default
- * ~/.aws/credentials, section [NAME]) and the config file (AWS_CONFIG_FILE,
- * default ~/.aws/config, section [profile NAME] or [default]).
+ * Find credentials as botocore (the AWS CLI, boto3) does, in its order:
+ * the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+ * AWS_SESSION_TOKEN; skipped when @p profile is given); a role to assume
+ * (role_arn with source_profile or credential_source: STS AssumeRole);
+ * web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN, or the
+ * profile's web_identity_token_file: STS AssumeRoleWithWebIdentity); SSO
+ * (the token `aws sso login` cached); the shared credentials file
+ * (AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/credentials, section
+ * [NAME]); credential_process; the config file (AWS_CONFIG_FILE, default
+ * ~/.aws/config, [profile NAME] or [default]); the container endpoint
+ * (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI, with
+ * AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE]); EC2 instance metadata
+ * (IMDSv2; AWS_EC2_METADATA_DISABLED, AWS_EC2_METADATA_SERVICE_ENDPOINT).
+ * STS is reached at AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL when set, SSO
+ * at AWS_ENDPOINT_URL_SSO. Temporary credentials are fetched again from
+ * the same chain before they expire (a quarter of an hour before, or half
+ * their lifetime when that is shorter), by the sender, without a failed
+ * request. See docs/credentials.md.
  * @param[out] out     the credentials; the caller frees them with dc_credentials_free()
  * @param profile      profile name (--profile), or NULL for AWS_PROFILE or "default"
  * @return DC_OK; DC_ECONFIG when none are found (the message lists where it
- *         looked) or a named profile does not exist; DC_ENOMEM.
+ *         looked), a named profile does not exist, or a provider that is
+ *         configured fails (the message names it and says why); DC_ENOMEM.
  */
 DC_API int dc_credentials_load(dc_credentials **out, const char *profile);
 
@@ -48,7 +62,19 @@ DC_API int dc_credentials_new(dc_credentials **out,
  *  PATH, profile NAME", ...). Borrowed; valid until dc_credentials_free(). */
 DC_API const char *dc_credentials_source(const dc_credentials *creds);
 
-/** The access key id (not a secret). Borrowed. */
+/** botocore's name for the provider the credentials came from ("env",
+ *  "assume-role", "assume-role-with-web-identity", "sso",
+ *  "shared-credentials-file", "custom-process", "config-file",
+ *  "container-role", "iam-role"; "explicit" for dc_credentials_new()).
+ *  Borrowed. */
+DC_API const char *dc_credentials_provider(const dc_credentials *creds);
+
+/** When temporary credentials expire (Unix time), 0 when they do not.
+ *  Changes when they are fetched again. */
+DC_API long long dc_credentials_expiration(const dc_credentials *creds);
+
+/** The access key id (not a secret). Borrowed; changes when temporary
+ *  credentials are fetched again. */
 DC_API const char *dc_credentials_access_key_id(const dc_credentials *creds);
 
 /** The region of the profile in the config file, or NULL. Borrowed. */
@@ -56,6 +82,16 @@ DC_API const char *dc_credentials_region(const dc_credentials *creds);
 
 /** 1 when the credentials carry a session token. */
 DC_API int dc_credentials_has_token(const dc_credentials *creds);
+
+/**
+ * The credentials described as one line of JSON, without the secret or the
+ * token: {"provider", "source", "access_key_id", "session_token" (a
+ * boolean), "expiration" (ISO 8601 or absent), "region" (or absent),
+ * "refreshes"}.
+ * @param[out] out the text; free with dc_free()
+ * @return DC_OK, DC_EINVAL (NULL credentials), DC_ENOMEM.
+ */
+DC_API int dc_credentials_describe(char **out, const dc_credentials *creds);
 
 /** Free credentials (the secret is wiped). NULL-safe. */
 DC_API void dc_credentials_free(dc_credentials *creds);

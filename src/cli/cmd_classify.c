@@ -22,6 +22,7 @@ typedef struct {
     int table;
     int jsonl;
     int verbose;
+    int show_creds;
 } classify_args;
 
 enum {
@@ -42,6 +43,7 @@ enum {
     OPT_TIMEOUT,
     OPT_MAX_ATTEMPTS,
     OPT_PASSWORD,
+    OPT_SHOW_CREDS,
 };
 
 static void print_help(void)
@@ -80,6 +82,10 @@ static void print_help(void)
         "      --timeout S          seconds per attempt (default 60)\n"
         "      --max-attempts N     attempts in all (default AWS_MAX_ATTEMPTS, else 3)\n"
         "  -v, --verbose            say where credentials and endpoint came from\n"
+        "      --show-credentials-source\n"
+        "                           find credentials as 'classify' would, print which\n"
+        "                           provider gave them as one JSON line (never the\n"
+        "                           secret or the token) and exit\n"
         "  -h, --help               print this help and exit\n\n"
         "Exit status: 0 all pages classified; 9 a page was not sent (local limit);\n"
         "8 the service rejected a request; 7 network or TLS failure; 2 usage;\n"
@@ -185,6 +191,9 @@ static int parse_option(classify_args *a, int c, char **argv)
     case 'v':
         a->verbose = 1;
         break;
+    case OPT_SHOW_CREDS:
+        a->show_creds = 1;
+        break;
     case 'h':
         print_help();
         return CLI_EXIT_OK;
@@ -218,6 +227,7 @@ static int parse_args(classify_args *a, int argc, char **argv)
         {"max-attempts", required_argument, NULL, OPT_MAX_ATTEMPTS},
         {"password", required_argument, NULL, OPT_PASSWORD},
         {"verbose", no_argument, NULL, 'v'},
+        {"show-credentials-source", no_argument, NULL, OPT_SHOW_CREDS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -230,6 +240,8 @@ static int parse_args(classify_args *a, int argc, char **argv)
         if (rc >= 0)
             return rc;
     }
+    if (a->show_creds)
+        return optind < argc ? cli_usage(CMD, "--show-credentials-source takes no FILE") : -1;
     if (!a->arn)
         return cli_usage(CMD, "--endpoint-arn is required");
     if (a->text && optind < argc)
@@ -334,6 +346,23 @@ static int classify_one(const classify_args *a, dc_sender *s, sink *out, const c
     return rc;
 }
 
+/* --show-credentials-source: the provider, never a secret. */
+static int show_credentials(const classify_args *a)
+{
+    dc_credentials *creds = NULL;
+    char *text = NULL;
+    int err = dc_credentials_load(&creds, a->profile);
+
+    if (err >= 0)
+        err = dc_credentials_describe(&text, creds);
+    dc_credentials_free(creds);
+    if (err < 0)
+        return cli_error(cli_exit_code(err), CMD, "%s", dc_error_last()->message);
+    err = printf("%s\n", text) < 0 || fflush(stdout) != 0;
+    dc_free(text);
+    return err ? cli_error(CLI_EXIT_INPUT, CMD, "cannot write output") : CLI_EXIT_OK;
+}
+
 static int run(classify_args *a, int nfiles, char **files)
 {
     dc_credentials *creds = NULL;
@@ -388,6 +417,8 @@ int cmd_classify(int argc, char **argv)
     rc = parse_args(&a, argc, argv);
     if (rc >= 0)
         return rc;
+    if (a.show_creds)
+        return show_credentials(&a);
     rc = check_setup(&a);
     if (rc >= 0)
         return rc;

@@ -56,6 +56,21 @@ int dc_sha256_hex(char out[65], const void *data, size_t len)
     return DC_OK;
 }
 
+int dc_sha1_hex(char out[41], const void *data, size_t len)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    int err = dc_crypto_init();
+
+    out[0] = '\0';
+    if (err < 0)
+        return err;
+    if (!EVP_Digest(data ? data : (const void *)"", len, md, &n, EVP_sha1(), NULL) || n != 20)
+        return dc_error_set(DC_ERROR, "SHA-1 failed");
+    to_hex(out, md, n);
+    return DC_OK;
+}
+
 int dc_hmac_sha256(
     unsigned char out[32], const void *key, size_t keylen, const void *msg, size_t msglen)
 {

@@ -142,9 +142,15 @@ setup(curl_transport *t, const dc_http_request *req, dc_http_reply *rep, struct 
             rc = curl_easy_setopt(c, opt, val); \
     } while (0)
     SET(CURLOPT_URL, req->url);
-    SET(CURLOPT_POST, 1L);
-    SET(CURLOPT_POSTFIELDS, req->body);
-    SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+    if (req->method && strcmp(req->method, "GET") == 0) {
+        SET(CURLOPT_CUSTOMREQUEST, NULL);
+        SET(CURLOPT_HTTPGET, 1L);
+    } else {
+        SET(CURLOPT_CUSTOMREQUEST, req->method && strcmp(req->method, "PUT") == 0 ? "PUT" : NULL);
+        SET(CURLOPT_POST, 1L);
+        SET(CURLOPT_POSTFIELDS, req->body ? req->body : "");
+        SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+    }
     SET(CURLOPT_HTTPHEADER, headers);
     SET(CURLOPT_WRITEFUNCTION, on_body);
     SET(CURLOPT_WRITEDATA, rep);

@@ -82,6 +82,8 @@ int dc_sha256_hex(char out[65], const void *data, size_t len);
 int dc_hmac_sha256(
     unsigned char out[32], const void *key, size_t keylen, const void *msg, size_t msglen);
 int dc_base64(dc_buf *out, const void *data, size_t len);
+/* SHA-1 of data as 40 hex digits (the SSO token cache names its files so). */
+int dc_sha1_hex(char out[41], const void *data, size_t len);
 /* Initialise libcrypto once (the calls above do it themselves). */
 int dc_crypto_init(void);
 int dc_random_bytes(void *buf, size_t n);

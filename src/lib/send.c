@@ -157,10 +157,12 @@ typedef struct {
     dc_sigv4_result sig;
     dc_buf lines;        /* "Name: value\0" lines, back to back */
     const char *hdrs[8]; /* pointers into lines, NULL-terminated */
+    dc_cred_vals creds;  /* what it is signed with (a copy) */
 } signed_req;
 
 static void signed_dispose(signed_req *sr)
 {
+    dc_cred_vals__dispose(&sr->creds);
     dc_sigv4__result_dispose(&sr->sig);
     dc_buf_dispose(&sr->lines);
 }
@@ -182,8 +184,8 @@ static int header_lines(signed_req *sr, const dc_sender *s)
     LINE("Content-Type: %s", DC_CD_CONTENT_TYPE);
     LINE("X-Amz-Target: %s", DC_CD_TARGET);
     LINE("X-Amz-Date: %s", sr->date);
-    if (s->creds->token)
-        LINE("X-Amz-Security-Token: %s", s->creds->token);
+    if (sr->creds.token)
+        LINE("X-Amz-Security-Token: %s", sr->creds.token);
     LINE("Authorization: %s", sr->sig.authorization.ptr);
 #undef LINE
     for (i = 0; i < n && err >= 0; i++)
@@ -203,18 +205,19 @@ static int sign(signed_req *sr, const dc_sender *s, const dc_request *req)
     memset(sr, 0, sizeof(*sr));
     dc_buf_init(&sr->lines, 1 << 20);
     err = dc_sigv4__amz_date(sr->date, now);
+    if (err >= 0) /* logically const: only refreshed, under its lock */
+        err = dc_creds__current((dc_credentials *)s->creds, &sr->creds);
     if (err < 0)
         return err;
     h[nh++] = (dc_sigv4_header){"Host", s->host};
     h[nh++] = (dc_sigv4_header){"Content-Type", DC_CD_CONTENT_TYPE};
     h[nh++] = (dc_sigv4_header){"X-Amz-Target", DC_CD_TARGET};
     h[nh++] = (dc_sigv4_header){"X-Amz-Date", sr->date};
-    if (s->creds->token)
-        h[nh++] = (dc_sigv4_header){"X-Amz-Security-Token", s->creds->token};
+    if (sr->creds.token)
+        h[nh++] = (dc_sigv4_header){"X-Amz-Security-Token", sr->creds.token};
     {
         dc_sigv4_request r = {"POST", s->path, NULL, h, nh, req->body, req->len};
-        dc_sigv4_params p = {s->creds->access_key, s->creds->secret_key, s->region, DC_CD_SERVICE,
-                             sr->date};
+        dc_sigv4_params p = {sr->creds.key, sr->creds.secret, s->region, DC_CD_SERVICE, sr->date};
         err = dc_sigv4__sign(&sr->sig, &r, &p);
     }
     if (err >= 0)
@@ -501,7 +504,7 @@ static int attempt(dc_sender *s, const dc_request *req, dc_response *r, int *aga
     *wait = -1;
     err = sign(&sr, s, req);
     if (err >= 0) {
-        dc_http_request hr = {s->url, sr.hdrs, req->body, req->len};
+        dc_http_request hr = {s->url, sr.hdrs, req->body, req->len, "POST"};
         err = s->t->perform(s->t, &hr, &rep);
         if (err < 0)
             *again = rep.retryable;

@@ -5,6 +5,8 @@
 #ifndef DC_SEND_INT_H
 #define DC_SEND_INT_H
 
+#include <pthread.h>
+
 #include "internal.h"
 #include "service_limits.h"
 #include "docclass/send.h"
@@ -47,13 +49,66 @@ size_t dc_request__bytes_limit(dc_format format);
 
 /* ---------------------------------------------------------------- creds.c */
 
-struct dc_credentials {
-    char *access_key;
-    char *secret_key;
+/* One set of credentials; expires is Unix time, 0 for never. */
+typedef struct {
+    char *key;
+    char *secret;
     char *token;
+    long long expires;
+} dc_cred_vals;
+
+void dc_cred_vals__dispose(dc_cred_vals *v);
+
+struct dc_credentials {
+    pthread_mutex_t mu; /* guards vals while they are fetched again */
+    dc_cred_vals vals;
+    long long fetched; /* when vals were fetched */
+    int refreshable;   /* from the chain: fetched again before they expire */
+    int refreshes;     /* times they were */
+    char *profile;     /* the --profile given, or NULL */
     char *source;
+    char *method; /* botocore's name for the provider ("env", "assume-role", ...) */
     char *region;
 };
+
+/* A copy of the credentials to sign with now, fetched again first when
+ * they expire soon (dispose the copy with dc_cred_vals__dispose()). */
+int dc_creds__current(dc_credentials *creds, dc_cred_vals *out);
+
+/* ISO 8601 UTC time to Unix time, -1 when it does not parse. */
+long long dc_creds__parse_time(const char *iso);
+
+/* creds_fetch.c: the providers that ask something else. who names the
+ * provider in messages. */
+typedef struct {
+    const char *arn;
+    const char *session;
+    const char *external_id; /* or NULL */
+    int duration;            /* seconds; 0: STS's default */
+    const char *region;      /* for STS's endpoint; "" or NULL: the global one */
+} dc_role;
+
+typedef struct {
+    const char *cache_key; /* sso-session name, or the start URL */
+    const char *region;
+    const char *account;
+    const char *role;
+} dc_sso;
+
+int dc_creds__assume_role(dc_cred_vals *out,
+                          const dc_cred_vals *src,
+                          const dc_role *role,
+                          const char *who);
+int dc_creds__web_identity(dc_cred_vals *out,
+                           const dc_role *role,
+                           const char *token_file,
+                           const char *who);
+int dc_creds__container(dc_cred_vals *out, char *source, size_t size);
+/* 1 when instance metadata gave nothing (why says why: botocore is quiet
+ * about it too), < 0 only when out of memory. */
+int dc_creds__imds(dc_cred_vals *out, char *source, size_t size, char *why, size_t wsize);
+int dc_creds__sso(dc_cred_vals *out, const dc_sso *sso, const char *who);
+int dc_creds__process(dc_cred_vals *out, const char *command, const char *who);
 
 /* DNS suffix of a partition ("aws" -> "amazonaws.com"), or NULL. */
 const char *dc_creds__dns_suffix(const char *partition);
@@ -65,6 +120,7 @@ typedef struct {
     const char *const *headers; /* "Name: value", NULL-terminated */
     const char *body;
     size_t body_len;
+    const char *method; /* "GET", "PUT" (empty body) or NULL: POST */
 } dc_http_request;
 
 typedef struct {
