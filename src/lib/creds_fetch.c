@@ -397,8 +397,9 @@ int dc_creds__web_identity(dc_cred_vals *out,
     size_t len = 0;
     int err = dc_read_file(&token, &len, token_file, 64 << 10);
 
-    if (err < 0)
-        return dc_error_prefix(err, "%s: token file %s", who, token_file);
+    if (err < 0) /* a credentials problem (exit 3), whatever the file's */
+        return err == DC_ENOMEM ? err
+                                : dc_error_prefix(DC_ECONFIG, "%s: token file %s", who, token_file);
     while (len && (token[len - 1] == '\n' || token[len - 1] == '\r' || token[len - 1] == ' '))
         token[--len] = '\0';
     dc_buf_init(&form, 128 << 10);
@@ -475,10 +476,11 @@ int dc_creds__container(dc_cred_vals *out, char *source, size_t size)
     if (tok_file && *tok_file) {
         err = dc_read_file(&filetok, &len, tok_file, 16 << 10);
         if (err < 0) {
-            err = dc_error_prefix(err,
-                                  "container credentials: AWS_CONTAINER_AUTHORIZATION_"
-                                  "TOKEN_FILE %s",
-                                  tok_file);
+            if (err != DC_ENOMEM)
+                err = dc_error_prefix(DC_ECONFIG,
+                                      "container credentials: "
+                                      "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s",
+                                      tok_file);
             goto done;
         }
         while (len && (filetok[len - 1] == '\n' || filetok[len - 1] == '\r'))
