@@ -153,9 +153,39 @@ DC_API void dc_request_free(dc_request *req);
 /* ------------------------------------------------------------ sender */
 
 /**
+ * A pace for the requests to one endpoint: its inference units' throughput
+ * (each 100 characters and 2 documents a second), adaptive on throttling.
+ * Thread-safe: the senders of every thread share one. docs/classify.md.
+ */
+typedef struct dc_pacer dc_pacer;
+
+/** What a pacer has seen. */
+typedef struct {
+    double inference_units;
+    long long requests;   /**< attempts paced (retries included) */
+    long long sent;       /**< answered with success */
+    long long throttles;  /**< answered with throttling (retried by the sender) */
+    long long characters; /**< counted by the service in successful answers */
+    double seconds;       /**< from the pacer's creation to the last answer */
+    double waited;        /**< seconds of waiting handed out, over all threads */
+    double share;         /**< of the provisioned rate in use now (adaptive), 0-1 */
+} dc_pacer_stats;
+
+/**
+ * A pacer for an endpoint of @p inference_units (1 to 1000).
+ * @param[out] out free with dc_pacer_free() after its senders
+ * @return DC_OK, DC_EINVAL, DC_ENOMEM.
+ */
+DC_API int dc_pacer_new(dc_pacer **out, double inference_units);
+/** What the pacer has seen so far. @return DC_OK or DC_EINVAL (NULL). */
+DC_API int dc_pacer_get_stats(const dc_pacer *p, dc_pacer_stats *out);
+/** Free a pacer. NULL-safe. */
+DC_API void dc_pacer_free(dc_pacer *p);
+
+/**
  * Transport and retry settings. Transparent; zero in any field is its
  * default: start from DC_SEND_OPTIONS_INIT or dc_send_options_init().
- * Version 1 (verify_tls on at 1) is still accepted.
+ * Versions 1 (verify_tls on at 1) and 2 (no pacer) are still accepted.
  */
 typedef struct {
     int version;                 /**< DC_SEND_OPTIONS_VERSION */
@@ -171,9 +201,12 @@ typedef struct {
                                       [0, min(backoff_max, base * 2^(n-1))] */
     double backoff_max;          /**< seconds (0: 20) */
     long long fixed_time;        /**< Unix time to sign with; 0: the clock */
+    /* version 3 */
+    dc_pacer *pacer; /**< NULL: no pacing; else every attempt waits its turn (shared
+                          by the senders of one endpoint) */
 } dc_send_options;
 
-#define DC_SEND_OPTIONS_VERSION 2
+#define DC_SEND_OPTIONS_VERSION 3
 #define DC_SEND_OPTIONS_INIT               \
     {                                      \
         .version = DC_SEND_OPTIONS_VERSION \
@@ -293,6 +326,21 @@ DC_API int dc_classify_text(dc_classification **out,
                             const char *text,
                             size_t len,
                             const dc_classify_options *opts);
+
+/**
+ * Classify what `docclass extract` already extracted: one record of its
+ * JSON (Lines) output, each page's text sent as Text (checked, cut with
+ * truncate, refused as dc_classify_file() does). The result's path is the
+ * record's input.path. A user OCRs an archive once and classifies it many
+ * times (classify --from-results).
+ * @return as dc_classify_file(); DC_EINVAL for a line that is not such a
+ *         record, or a record without pages (extract's error is quoted).
+ */
+DC_API int dc_classify_record(dc_classification **out,
+                              dc_sender *s,
+                              const char *record,
+                              size_t len,
+                              const dc_classify_options *opts);
 
 /**
  * Build the requests of a document without sending them, for a caller

@@ -157,6 +157,17 @@ int cli_strset_add(cli_strset *s, const char *key, unsigned char flag);
 int cli_strset_get(const cli_strset *s, const char *key);
 void cli_strset_free(cli_strset *s);
 
+/* --resume: the paths of the records in FILE (extract's input.path,
+ * classify's path) into done; a torn last line is cut off (with a
+ * warning). -1 when done (also when FILE does not exist), else the exit
+ * code, printed. */
+int cli_load_done(const char *cmd, const char *path, cli_strset *done);
+/* --files-from LIST: its names, split in place in *data (newlines, or NULs
+ * with nul; empty entries skipped; a CR before a newline dropped). -1 when
+ * done, else the exit code, printed. Free *data and *names. */
+int cli_read_list(
+    const char *cmd, const char *path, int nul, char **data, char ***names, size_t *n);
+
 /* ------------------------------------------------------------ cli_walk.c */
 
 #include <sys/stat.h>

@@ -323,3 +323,71 @@ int cli_read_records(const char *path, char **data, size_t *len, int *cut)
     }
     return 0;
 }
+
+int cli_load_done(const char *cmd, const char *path, cli_strset *done)
+{
+    char *data = NULL, *line, *next;
+    size_t len = 0;
+    int cut = 0;
+    int err = cli_read_records(path, &data, &len, &cut);
+
+    if (err == DC_ENOTFOUND)
+        return -1;
+    if (err < 0)
+        return cli_error(CLI_EXIT_INPUT, cmd, "%s: cannot read it to resume: %s", path,
+                         err == DC_ELIMIT ? "over 8 GB" : strerror(errno));
+    if (cut)
+        cli_warn("%s: %s: the last record was cut short (a killed run): removed", cmd, path);
+    for (line = len ? data : NULL; line && *line; line = next) {
+        char *p = NULL;
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        if (dc_record_path(line, &p) >= 0 && cli_strset_add(done, p, 0) < 0) {
+            dc_free(p);
+            free(data);
+            return cli_error(CLI_EXIT_ERROR, cmd, "out of memory");
+        }
+        dc_free(p);
+    }
+    free(data);
+    return -1;
+}
+
+int cli_read_list(const char *cmd, const char *path, int nul, char **data, char ***names, size_t *n)
+{
+    size_t len = 0, i, k = 0, cap = 0;
+    char sep = nul ? '\0' : '\n';
+    char *p;
+    int err = cli_read_file(path, (size_t)1 << 30, data, &len);
+
+    *names = NULL;
+    *n = 0;
+    if (err < 0)
+        return cli_error(err == DC_ENOMEM ? CLI_EXIT_ERROR : CLI_EXIT_INPUT, cmd,
+                         "--files-from %s: %s", path,
+                         err == DC_ENOTFOUND ? "no such file"
+                         : err == DC_ELIMIT  ? "over 1 GB"
+                         : err == DC_ENOMEM  ? "out of memory"
+                                             : strerror(errno));
+    p = *data;
+    for (i = 0; i <= len; i++) {
+        if (i < len && (*data)[i] != sep)
+            continue;
+        (*data)[i] = '\0';
+        if (!nul && i > 0 && &(*data)[i - 1] >= p && (*data)[i - 1] == '\r')
+            (*data)[i - 1] = '\0';
+        if (*p) {
+            if (k == cap) {
+                char **t = realloc(*names, (cap = cap ? cap * 2 : 1024) * sizeof(*t));
+                if (!t)
+                    return cli_error(CLI_EXIT_ERROR, cmd, "--files-from: out of memory");
+                *names = t;
+            }
+            (*names)[k++] = p;
+        }
+        p = *data + i + 1;
+    }
+    *n = k;
+    return -1;
+}

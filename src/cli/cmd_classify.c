@@ -7,23 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "classify.h"
 
-#define CMD "classify"
-
-typedef struct {
-    dc_classify_options co;
-    dc_send_options so;
-    const char *arn;
-    const char *text;
-    const char *config_path;
-    const char *profile;
-    const char *region;
-    int table;
-    int jsonl;
-    int verbose;
-    int show_creds;
-} classify_args;
+#define CMD CLASSIFY_CMD
 
 enum {
     OPT_ARN = 256,
@@ -44,12 +30,23 @@ enum {
     OPT_MAX_ATTEMPTS,
     OPT_PASSWORD,
     OPT_SHOW_CREDS,
+    OPT_UNITS,
+    OPT_IU_PRICE,
+    OPT_FILES_FROM,
+    OPT_FROM_RESULTS,
+    OPT_SHARD,
+    OPT_RESUME,
+    OPT_FORCE,
+    OPT_PROGRESS,
+    OPT_SUMMARY,
 };
 
 static void print_help(void)
 {
     (void)printf(
-        "usage: docclass classify --endpoint-arn ARN [OPTIONS] FILE...\n"
+        "usage: docclass classify --endpoint-arn ARN [OPTIONS] FILE|FOLDER...\n"
+        "       docclass classify --endpoint-arn ARN [OPTIONS] --files-from LIST\n"
+        "       docclass classify --endpoint-arn ARN [OPTIONS] --from-results EXTRACT.jsonl\n"
         "       docclass classify --endpoint-arn ARN [OPTIONS] --text TEXT\n\n"
         "Send each FILE to Amazon Comprehend's ClassifyDocument (a custom classifier\n"
         "endpoint), one request per page, and print the per-page Classes or Labels with\n"
@@ -71,6 +68,27 @@ static void print_help(void)
         "      --format FMT         json (default) | table (top class per page)\n"
         "      --jsonl              one compact JSON object per line\n"
         "      --password PW        password of an encrypted PDF (or DOCCLASS_PDF_PASSWORD)\n"
+        "\nArchives:\n");
+    (void)printf(
+        "      --files-from LIST    also the files (or folders) LIST names, one a line\n"
+        "  -0                       LIST is NUL-separated\n"
+        "      --from-results FILE  send the page texts of extract's JSON Lines records\n"
+        "                           (OCR once, classify many times)\n"
+        "      --shard I/N          only the inputs of shard I of N (auto/N: the index from\n"
+        "                           AWS_BATCH_JOB_ARRAY_INDEX, JOB_COMPLETION_INDEX or\n"
+        "                           SLURM_ARRAY_TASK_ID)\n"
+        "  -o, --output FILE        write the records here (not overwritten without --force)\n"
+        "      --resume             with -o FILE --jsonl: skip the inputs FILE has records of\n"
+        "      --force              replace -o FILE\n"
+        "  -j, --jobs N             requests in flight, each thread its own connection\n"
+        "                           (default 1; with --inference-units, 4 + 2 x N)\n"
+        "      --inference-units N  pace requests to the endpoint's N inference units (N x 100\n"
+        "                           characters and N x 2 documents a second), slowing down\n"
+        "                           on throttling; a summary at the end\n"
+        "      --iu-hour-price USD  price of an inference unit-hour in the summary (default\n"
+        "                           1.80: 0.0005 an IU-second, check your region's)\n"
+        "      --summary FILE       the summary as JSON\n"
+        "      --progress WHEN      auto (default: on a terminal), always, never\n"
         "\nAWS:\n"
         "      --profile NAME       credentials profile (default AWS_PROFILE or default)\n"
         "      --region REGION      checked against the ARN's region (a warning if they differ)\n"
@@ -89,7 +107,8 @@ static void print_help(void)
         "  -h, --help               print this help and exit\n\n"
         "Exit status: 0 all pages classified; 9 a page was not sent (local limit);\n"
         "8 the service rejected a request; 7 network or TLS failure; 2 usage;\n"
-        "3 config or credentials; 4 input unreadable; 5 unsupported document.\n");
+        "3 config or credentials; 4 input unreadable; 5 unsupported document;\n"
+        "130, 143 stopped by SIGINT, SIGTERM (the requests in flight finished).\n");
 }
 
 static int number_option(const char *name, double lo, double hi, double *out)
@@ -150,10 +169,60 @@ static int parse_net_option(classify_args *a, int c)
     return rc;
 }
 
+/* Archive options. Returns -1 to go on, -2 when not one of them, or an exit code. */
+static int parse_batch_option(classify_args *a, int c)
+{
+    double v;
+
+    switch (c) {
+    case 'j':
+        if (number_option("--jobs", 1, 64, &v) >= 0)
+            return CLI_EXIT_USAGE;
+        a->jobs = (int)v;
+        return -1;
+    case OPT_UNITS:
+        if (number_option("--inference-units", 1, 1000, &v) >= 0)
+            return CLI_EXIT_USAGE;
+        a->units = v;
+        return -1;
+    case OPT_IU_PRICE:
+        return number_option("--iu-hour-price", 0, 1e6, &a->iu_price);
+    case OPT_FILES_FROM:
+        a->files_from = optarg;
+        return -1;
+    case '0':
+        a->nul = 1;
+        return -1;
+    case OPT_FROM_RESULTS:
+        a->from_results = optarg;
+        return -1;
+    case OPT_SHARD:
+        return cli_parse_shard(CMD, optarg, &a->shard_i, &a->shard_n);
+    case 'o':
+        a->output = optarg;
+        return -1;
+    case OPT_RESUME:
+        a->resume = 1;
+        return -1;
+    case OPT_FORCE:
+        a->force = 1;
+        return -1;
+    case OPT_PROGRESS:
+        return cli_parse_progress(CMD, optarg, &a->progress);
+    case OPT_SUMMARY:
+        a->summary_path = optarg;
+        return -1;
+    default:
+        return -2;
+    }
+}
+
 static int parse_option(classify_args *a, int c, char **argv)
 {
     int r = parse_net_option(a, c);
 
+    if (r == -2)
+        r = parse_batch_option(a, c);
     if (r != -2)
         return r;
     switch (c) {
@@ -228,6 +297,17 @@ static int parse_args(classify_args *a, int argc, char **argv)
         {"password", required_argument, NULL, OPT_PASSWORD},
         {"verbose", no_argument, NULL, 'v'},
         {"show-credentials-source", no_argument, NULL, OPT_SHOW_CREDS},
+        {"jobs", required_argument, NULL, 'j'},
+        {"inference-units", required_argument, NULL, OPT_UNITS},
+        {"iu-hour-price", required_argument, NULL, OPT_IU_PRICE},
+        {"files-from", required_argument, NULL, OPT_FILES_FROM},
+        {"from-results", required_argument, NULL, OPT_FROM_RESULTS},
+        {"shard", required_argument, NULL, OPT_SHARD},
+        {"output", required_argument, NULL, 'o'},
+        {"resume", no_argument, NULL, OPT_RESUME},
+        {"force", no_argument, NULL, OPT_FORCE},
+        {"progress", required_argument, NULL, OPT_PROGRESS},
+        {"summary", required_argument, NULL, OPT_SUMMARY},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -235,7 +315,7 @@ static int parse_args(classify_args *a, int argc, char **argv)
 
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":c:vh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":c:vhj:o:0", opts, NULL)) != -1) {
         int rc = parse_option(a, c, argv);
         if (rc >= 0)
             return rc;
@@ -244,10 +324,18 @@ static int parse_args(classify_args *a, int argc, char **argv)
         return optind < argc ? cli_usage(CMD, "--show-credentials-source takes no FILE") : -1;
     if (!a->arn)
         return cli_usage(CMD, "--endpoint-arn is required");
-    if (a->text && optind < argc)
-        return cli_usage(CMD, "give --text or FILEs, not both");
-    if (!a->text && optind >= argc)
-        return cli_usage(CMD, "no FILE given (or use --text)");
+    if (a->text && (optind < argc || a->files_from || a->from_results))
+        return cli_usage(CMD, "give --text or inputs, not both");
+    if (a->from_results && (optind < argc || a->files_from))
+        return cli_usage(CMD, "--from-results sends what extract extracted: no FILE or "
+                              "--files-from with it");
+    if (!a->text && !a->from_results && !a->files_from && optind >= argc)
+        return cli_usage(CMD, "no FILE given (or use --text, --files-from, --from-results)");
+    if (a->resume && (!a->output || !a->jsonl))
+        return cli_usage(CMD, "--resume needs -o FILE and --jsonl (records are appended "
+                              "to FILE, one a line)");
+    if (a->resume && a->force)
+        return cli_usage(CMD, "--resume keeps FILE's records, --force replaces them: not both");
     return -1;
 }
 
@@ -284,68 +372,6 @@ static double env_seconds(const char *name, double fallback)
     return v && cli_parse_num(v, 0, 3600, &d) == 0 ? d : fallback;
 }
 
-typedef struct {
-    size_t written;
-    int many;
-} sink;
-
-static int emit(const classify_args *a, sink *s, const char *text)
-{
-    const char *sep = "";
-
-    if (!a->co.dry_run && !a->table && !a->jsonl && s->many)
-        sep = s->written ? ",\n" : "[\n";
-    s->written++;
-    if (fputs(sep, stdout) < 0 || fputs(text, stdout) < 0)
-        return -1;
-    if (!a->co.dry_run && !a->table && (a->jsonl || !s->many) && fputs("\n", stdout) < 0)
-        return -1;
-    return 0;
-}
-
-static int outcome(const char *name, const dc_classification *c)
-{
-    size_t i;
-
-    for (i = 0; i < dc_classification_error_count(c); i++)
-        (void)cli_error(0, CMD, "%s: %s", name, dc_classification_error(c, i));
-    switch (dc_classification_status(c)) {
-    case DC_OK:
-        return CLI_EXIT_OK;
-    case DC_ELIMIT:
-        return CLI_EXIT_REFUSED;
-    default:
-        return cli_exit_code(dc_classification_status(c));
-    }
-}
-
-/* Classify one input and print its record. Returns its exit code, or -1
- * when the output cannot be written. */
-static int classify_one(const classify_args *a, dc_sender *s, sink *out, const char *path)
-{
-    dc_classification *c = NULL;
-    char *text = NULL;
-    unsigned flags = a->co.dry_run ? DC_RENDER_DRY
-                     : a->table    ? DC_RENDER_TABLE
-                     : a->jsonl    ? DC_JSON_COMPACT
-                                   : 0;
-    int rc;
-    int err = path ? dc_classify_file(&c, s, path, &a->co)
-                   : dc_classify_text(&c, s, a->text, strlen(a->text), &a->co);
-
-    if (err < 0)
-        return cli_error(cli_exit_code(err), CMD, "%s: %s", path ? path : "--text",
-                         dc_error_last()->message);
-    rc = outcome(path ? path : "--text", c);
-    if (dc_classification_render(&text, c, flags) < 0)
-        rc = cli_error(CLI_EXIT_ERROR, CMD, "%s", dc_error_last()->message);
-    else if (emit(a, out, text) < 0)
-        rc = -1;
-    dc_free(text);
-    dc_classification_free(c);
-    return rc;
-}
-
 /* --show-credentials-source: the provider, never a secret. */
 static int show_credentials(const classify_args *a)
 {
@@ -363,44 +389,6 @@ static int show_credentials(const classify_args *a)
     return err ? cli_error(CLI_EXIT_INPUT, CMD, "cannot write output") : CLI_EXIT_OK;
 }
 
-static int run(classify_args *a, int nfiles, char **files)
-{
-    dc_credentials *creds = NULL;
-    dc_sender *s = NULL;
-    sink out = {0, nfiles > 1};
-    int rc = CLI_EXIT_OK, i, err;
-
-    err = dc_credentials_load(&creds, a->profile);
-    if (err < 0)
-        return cli_error(cli_exit_code(err), CMD, "%s", dc_error_last()->message);
-    a->so.endpoint_arn = a->arn;
-    a->so.creds = creds;
-    err = dc_sender_new(&s, &a->so);
-    if (err < 0) {
-        rc = cli_error(err == DC_EINVAL ? CLI_EXIT_USAGE : cli_exit_code(err), CMD, "%s",
-                       dc_error_last()->message);
-        goto done;
-    }
-    if (a->verbose)
-        (void)fprintf(stderr,
-                      "docclass: classify: credentials from %s (access key %s%s)\n"
-                      "docclass: classify: endpoint %s, signing region %s\n",
-                      dc_credentials_source(creds), dc_credentials_access_key_id(creds),
-                      dc_credentials_has_token(creds) ? ", with a session token" : "",
-                      dc_sender_url(s), dc_sender_region(s));
-    for (i = 0; i < (a->text ? 1 : nfiles) && rc >= 0; i++)
-        rc = cli_exit_merge(rc, classify_one(a, s, &out, a->text ? NULL : files[i]));
-    if (rc >= 0 && out.many && out.written && !a->co.dry_run && !a->table && !a->jsonl &&
-        fputs("\n]\n", stdout) < 0)
-        rc = -1;
-    if (rc < 0 || fflush(stdout) != 0)
-        rc = cli_error(CLI_EXIT_INPUT, CMD, "cannot write output");
-done:
-    dc_sender_free(s);
-    dc_credentials_free(creds);
-    return rc;
-}
-
 int cmd_classify(int argc, char **argv)
 {
     static const dc_classify_options co = DC_CLASSIFY_OPTIONS_INIT;
@@ -411,6 +399,7 @@ int cmd_classify(int argc, char **argv)
     memset(&a, 0, sizeof(a));
     a.co = co;
     a.so = so;
+    a.progress = -1;
     a.co.extract.password = getenv("DOCCLASS_PDF_PASSWORD");
     /* seconds before the first retry; tests set it small */
     a.so.backoff_base = env_seconds("DOCCLASS_RETRY_BASE", a.so.backoff_base);
@@ -422,5 +411,5 @@ int cmd_classify(int argc, char **argv)
     rc = check_setup(&a);
     if (rc >= 0)
         return rc;
-    return run(&a, argc - optind, argv + optind);
+    return classify_run(&a, argc - optind, argv + optind);
 }

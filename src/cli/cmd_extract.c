@@ -725,38 +725,6 @@ static int is_dir(const char *path)
     return strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-/* --resume: index the paths of the records in -o FILE; a torn last line
- * (a run killed while writing it) is cut off. */
-static int load_done(const extract_args *a, sink *s)
-{
-    char *data = NULL, *line, *next;
-    size_t len = 0;
-    int cut = 0;
-    int err = cli_read_records(a->output, &data, &len, &cut);
-
-    if (err == DC_ENOTFOUND)
-        return -1;
-    if (err < 0)
-        return cli_error(CLI_EXIT_INPUT, "extract", "%s: cannot read it to resume: %s", a->output,
-                         err == DC_ELIMIT ? "over 8 GB" : strerror(errno));
-    if (cut)
-        cli_warn("extract: %s: the last record was cut short (a killed run): removed", a->output);
-    for (line = len ? data : NULL; line && *line; line = next) {
-        char *p = NULL;
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        if (dc_record_path(line, &p) >= 0 && cli_strset_add(&s->done, p, 0) < 0) {
-            dc_free(p);
-            free(data);
-            return cli_error(CLI_EXIT_ERROR, "extract", "out of memory");
-        }
-        dc_free(p);
-    }
-    free(data);
-    return -1;
-}
-
 /* -o FILE: never truncate what another run wrote, unless --force. */
 static int open_output(const extract_args *a, sink *s)
 {
@@ -766,7 +734,7 @@ static int open_output(const extract_args *a, sink *s)
     if (!a->output)
         return -1;
     if (a->resume) {
-        rc = load_done(a, s);
+        rc = cli_load_done("extract", a->output, &s->done);
         if (rc >= 0)
             return rc;
         s->out = fopen(a->output, "a");
@@ -784,46 +752,6 @@ static int open_output(const extract_args *a, sink *s)
     if (!s->out)
         return cli_error(CLI_EXIT_INPUT, "extract", "%s: cannot open for writing: %s", a->output,
                          strerror(errno));
-    return -1;
-}
-
-/* The names of a --files-from list, split in place (newlines, or NULs with
- * -0; empty entries skipped; a CR before a newline dropped). */
-static int read_list(const extract_args *a, char **data, char ***names, size_t *n)
-{
-    size_t len = 0, i, k = 0, cap = 0;
-    char sep = a->nul ? '\0' : '\n';
-    char *p;
-    int err = cli_read_file(a->files_from, (size_t)1 << 30, data, &len);
-
-    *names = NULL;
-    *n = 0;
-    if (err < 0)
-        return cli_error(err == DC_ENOMEM ? CLI_EXIT_ERROR : CLI_EXIT_INPUT, "extract",
-                         "--files-from %s: %s", a->files_from,
-                         err == DC_ENOTFOUND ? "no such file"
-                         : err == DC_ELIMIT  ? "over 1 GB"
-                         : err == DC_ENOMEM  ? "out of memory"
-                                             : strerror(errno));
-    p = *data;
-    for (i = 0; i <= len; i++) {
-        if (i < len && (*data)[i] != sep)
-            continue;
-        (*data)[i] = '\0';
-        if (!a->nul && i > 0 && &(*data)[i - 1] >= p && (*data)[i - 1] == '\r')
-            (*data)[i - 1] = '\0';
-        if (*p) {
-            if (k == cap) {
-                char **t = realloc(*names, (cap = cap ? cap * 2 : 1024) * sizeof(*t));
-                if (!t)
-                    return cli_error(CLI_EXIT_ERROR, "extract", "--files-from: out of memory");
-                *names = t;
-            }
-            (*names)[k++] = p;
-        }
-        p = *data + i + 1;
-    }
-    *n = k;
     return -1;
 }
 
@@ -1227,7 +1155,7 @@ static int run(const extract_args *a, int nfiles, char **files)
     size_t nlisted = 0, i;
 
     if (a->files_from) {
-        rc = read_list(a, &list, &listed, &nlisted);
+        rc = cli_read_list("extract", a->files_from, a->nul, &list, &listed, &nlisted);
         if (rc >= 0)
             goto done;
     }

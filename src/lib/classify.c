@@ -565,6 +565,102 @@ int dc_classification_request(
     return DC_OK;
 }
 
+/* One page of text: the request, sent (or described). Returns 1 when the
+ * page was refused locally (recorded), else DC_OK or < 0. */
+static int text_page(job *j, size_t i, const char *text, size_t len)
+{
+    page_ctx pc = {NULL, NULL};
+    int err;
+
+    pc.rec = json_pack("{s:I}", "page", (json_int_t)i + 1);
+    if (!pc.rec || json_array_append_new(j->c->pages, pc.rec) != 0)
+        return dc_error_oom();
+    err = text_request(j, &pc, i, text, len);
+    if (err == DC_OK)
+        err = request_facts(&pc);
+    if (err == DC_OK)
+        err = j->o->dry_run ? describe_request(j, &pc) : send_request(j, &pc, (int)i + 1);
+    dc_request_free(pc.req);
+    return err;
+}
+
+int dc_classify_record(dc_classification **out,
+                       dc_sender *s,
+                       const char *record,
+                       size_t len,
+                       const dc_classify_options *opts)
+{
+    dc_classify_options o;
+    json_error_t jerr;
+    json_t *rec = NULL, *pages;
+    const char *path, *msg;
+    unsigned char *sel = NULL;
+    size_t n, i;
+    job j;
+    int err;
+
+    *out = NULL;
+    memset(&j, 0, sizeof(j));
+    err = dc_classify_options_resolve(&o, opts);
+    if (err < 0)
+        return err;
+    rec = json_loadb(record, len, 0, &jerr);
+    if (!rec)
+        return dc_error_set(DC_EINVAL, "not a JSON record: %s", jerr.text);
+    path = json_string_value(json_object_get(json_object_get(rec, "input"), "path"));
+    pages = json_object_get(rec, "pages");
+    msg = json_string_value(json_object_get(json_object_get(rec, "error"), "message"));
+    if (!path)
+        err = dc_error_set(DC_EINVAL, "not a record of docclass extract (no input.path)");
+    else if (!json_is_array(pages) || json_array_size(pages) == 0)
+        err = dc_error_set(DC_EINVAL, "%s: the record has no pages%s%s", path,
+                           msg ? ": extract said: " : "", msg ? msg : "");
+    if (err < 0)
+        goto done;
+    n = json_array_size(pages);
+    j.s = s;
+    j.o = &o;
+    j.arn = dc_send__arn(s);
+    j.format = DC_FORMAT_TEXT;
+    j.path = path;
+    sel = malloc(n);
+    err = sel ? select_pages(sel, n, o.pages) : dc_error_oom();
+    if (err >= 0)
+        err = new_classification(&j.c, path, s);
+    if (err < 0)
+        goto done;
+    err = json_object_set_new(j.c->root, "page_count", json_integer((json_int_t)n)) != 0 ||
+                  json_object_set_new(j.c->root, "format", json_string("extract-record")) != 0
+              ? dc_error_oom()
+              : DC_OK;
+    for (i = 0; i < n && err >= 0; i++) {
+        json_t *t = json_object_get(json_array_get(pages, i), "text");
+        if (!sel[i])
+            continue;
+        if (j.net_down) { /* as run_page: later pages are not tried */
+            err = json_array_append_new(j.c->pages,
+                                        json_pack("{s:I,s:{s:s,s:s}}", "page", (json_int_t)i + 1,
+                                                  "error", "ErrorCode", "NOT_SENT", "ErrorMessage",
+                                                  "not sent after a network failure"))
+                      ? dc_error_oom()
+                      : DC_OK;
+            continue;
+        }
+        err = text_page(&j, i, json_is_string(t) ? json_string_value(t) : "",
+                        json_is_string(t) ? json_string_length(t) : 0);
+        if (err > 0)
+            err = DC_OK;
+    }
+    err = finish(out, &j, err);
+    j.c = NULL;
+done:
+    if (err < 0 && j.c)
+        dc_classification_free(j.c);
+    free(sel);
+    json_decref(rec);
+    return err;
+}
+
 int dc_classify_text(dc_classification **out,
                      dc_sender *s,
                      const char *text,
@@ -572,7 +668,6 @@ int dc_classify_text(dc_classification **out,
                      const dc_classify_options *opts)
 {
     dc_classify_options o;
-    page_ctx pc = {NULL, NULL};
     job j;
     int err;
 
@@ -590,21 +685,11 @@ int dc_classify_text(dc_classification **out,
     err = new_classification(&j.c, "-", s);
     if (err < 0)
         return err;
-    pc.rec = json_pack("{s:i}", "page", 1);
-    if (!pc.rec || json_array_append_new(j.c->pages, pc.rec) != 0 ||
-        json_object_set_new(j.c->root, "page_count", json_integer(1)) != 0) {
-        err = dc_error_oom();
-        goto done;
-    }
-    err = text_request(&j, &pc, 0, text, len);
-    if (err == DC_OK)
-        err = request_facts(&pc);
-    if (err == DC_OK)
-        err = j.o->dry_run ? describe_request(&j, &pc) : send_request(&j, &pc, 1);
+    err = json_object_set_new(j.c->root, "page_count", json_integer(1)) != 0
+              ? dc_error_oom()
+              : text_page(&j, 0, text, len);
     if (err > 0)
         err = DC_OK;
-done:
-    dc_request_free(pc.req);
     return finish(out, &j, err);
 }
 

@@ -161,7 +161,9 @@ int dc_send_options_resolve(dc_send_options *out, const dc_send_options *in)
     err = check_version("dc_send_options", in->version, DC_SEND_OPTIONS_VERSION);
     if (err < 0)
         return err;
-    o = *in;
+    memset(&o, 0, sizeof(o));
+    /* versions 1 and 2 end before pacer: read no further than they go */
+    memcpy(&o, in, in->version < 3 ? offsetof(dc_send_options, pacer) : sizeof(o));
     if (in->version == 1) /* verify_tls: 1 was on */
         o.no_verify_tls = !o.no_verify_tls;
     o.version = DC_SEND_OPTIONS_VERSION;

@@ -232,6 +232,8 @@ int dc_request__new_text(dc_request **out, const char *arn, const char *text, si
         goto done;
     }
     err = finish(out, obj, 0, DC_FORMAT_TEXT, len);
+    if (err >= 0)
+        (*out)->chars = dc_utf8_count(text, len);
 done:
     json_decref(obj);
     return err;

@@ -287,6 +287,8 @@ int dc_record_path(const char *record, char **path)
     if (!rec)
         return dc_error_set(DC_EINVAL, "not a JSON record: %s", jerr.text);
     p = json_string_value(json_object_get(json_object_get(rec, "input"), "path"));
+    if (!p) /* classify's records name it at the top */
+        p = json_string_value(json_object_get(rec, "path"));
     if (!p)
         err = dc_error_set(DC_EINVAL, "record without input.path");
     else if (!(*path = dc_strdup(p)))

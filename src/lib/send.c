@@ -301,7 +301,7 @@ int dc_send__retryable(long status, const char *type)
         return 1;
     for (i = 0; type && i < sizeof(throttling) / sizeof(throttling[0]); i++) {
         if (strcmp(type, throttling[i]) == 0)
-            return 1;
+            return 2; /* throttled */
     }
     return 0;
 }
@@ -492,6 +492,22 @@ static double jitter(void)
 
 /* One attempt: sign, send, judge. Returns DC_OK, DC_EHTTP, DC_ENET; sets
  * *again when another attempt could help, *wait to the server's wish. */
+/* The characters the service counted in a successful answer
+ * (DocumentMetadata.ExtractedCharacters), or fallback. */
+static double counted(const dc_response *r, double fallback)
+{
+    json_t *a =
+        json_object_get(json_object_get(r->result, "DocumentMetadata"), "ExtractedCharacters");
+    double n = 0;
+    size_t i;
+
+    if (!json_is_array(a) || json_array_size(a) == 0)
+        return fallback;
+    for (i = 0; i < json_array_size(a); i++)
+        n += (double)json_integer_value(json_object_get(json_array_get(a, i), "Count"));
+    return n;
+}
+
 static int attempt(dc_sender *s, const dc_request *req, dc_response *r, int *again, double *wait)
 {
     signed_req sr;
@@ -502,6 +518,8 @@ static int attempt(dc_sender *s, const dc_request *req, dc_response *r, int *aga
     clear_error(r);
     *again = 0;
     *wait = -1;
+    if (s->o.pacer)
+        dc_pacer__wait(s->o.pacer, (double)req->chars);
     err = sign(&sr, s, req);
     if (err >= 0) {
         dc_http_request hr = {s->url, sr.hdrs, req->body, req->len, "POST"};
@@ -513,6 +531,12 @@ static int attempt(dc_sender *s, const dc_request *req, dc_response *r, int *aga
         err = respond(r, &rep);
         *again = err == DC_EHTTP && dc_send__retryable(rep.status, r->type);
         *wait = rep.retry_after;
+    }
+    if (s->o.pacer) {
+        int throttled =
+            err == DC_EHTTP && (rep.status == 429 || dc_send__retryable(rep.status, r->type) == 2);
+        double c = (double)req->chars;
+        dc_pacer__done(s->o.pacer, c, err >= 0 ? counted(r, c) : c, err >= 0, throttled);
     }
     signed_dispose(&sr);
     dc_http__reply_dispose(&rep);

@@ -27,6 +27,7 @@ struct dc_request {
     dc_format format; /* of the Bytes */
     int has_config;   /* DocumentReaderConfig included */
     size_t payload;   /* bytes of text or of the raw document */
+    size_t chars;     /* characters of the Text (0 for Bytes: the answer says) */
 };
 
 /* dc_request_new_text() and dc_request_new_bytes() after the ARN is
@@ -152,6 +153,30 @@ int dc_http__curl_new(dc_transport **out, const dc_http_options *o);
 void dc_http__reply_init(dc_http_reply *rep);
 void dc_http__reply_dispose(dc_http_reply *rep);
 
+/* ---------------------------------------------------------------- pace.c */
+
+/* The schedule of a pacer (pure: the caller gives the time, in seconds). */
+typedef struct {
+    double units;               /* inference units provisioned */
+    double share;               /* of their rate used now, (0, 1] (adaptive) */
+    double tat_docs, tat_chars; /* theoretical arrival times (GCRA) */
+    double start, last_cut;
+    long long requests, sent, throttles;
+    double charged, characters, waited;
+} dc_pace_state;
+
+void dc_pace__init(dc_pace_state *s, double units, double now);
+/* Reserve one request of chars characters at now: the seconds to wait. */
+double dc_pace__reserve(dc_pace_state *s, double now, double chars);
+/* A request answered: charged the characters reserved, actual those the
+ * service counted (a debt when more), ok when it succeeded. */
+void dc_pace__settle(dc_pace_state *s, double charged, double actual, int ok);
+/* A request throttled at now: the share is cut (at most once a second). */
+void dc_pace__throttled(dc_pace_state *s, double now);
+/* The pacer: reserve and sleep; report an answer. */
+void dc_pacer__wait(dc_pacer *p, double chars);
+void dc_pacer__done(dc_pacer *p, double charged, double actual, int ok, int throttled);
+
 /* ---------------------------------------------------------------- send.c */
 
 /* Parse an error body and headers into type (without "ns#" or ":suffix"),
@@ -164,7 +189,8 @@ int dc_send__error_line(dc_buf *line,
                         const char *request_id);
 /* Normalise an error type: drop "namespace#" and ":suffix". */
 void dc_send__strip_type(char *type);
-/* 1 when a status/type pair is worth retrying. */
+/* Non-zero when a status/type pair is worth retrying: 2 for a throttling
+ * error type, 1 for 429, 5xx and the rest. */
 int dc_send__retryable(long status, const char *type);
 /* Retry delay (seconds) before attempt n+1 (n >= 1), full jitter; r in [0,1). */
 double dc_send__backoff(double base, double max, int n, double r);

@@ -20,6 +20,11 @@
 #define DC_RT_BINARY_BYTES   (10u * DC_MB) /* PDF, DOCX, image (and one page) */
 #define DC_RT_TEXTRACT_BYTES (1u * DC_MB)  /* Textract JSON */
 
+/* Throughput of a real-time endpoint: one inference unit reads this many
+ * characters (ExtractedCharacters) and documents a second. */
+#define DC_IU_CHARS_PER_SECOND 100.0
+#define DC_IU_DOCS_PER_SECOND  2.0
+
 /* Asynchronous StartDocumentClassificationJob. */
 #define DC_AS_PAGES      100
 #define DC_AS_PDF_BYTES  (50u * DC_MB)
