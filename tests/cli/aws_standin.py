@@ -41,9 +41,16 @@ def iso(t):
 
 
 class Standin:
-    def __init__(self, lifetime=3600, delay=0.0):
+    def __init__(self, lifetime=3600, delay=0.0, units=0):
         self.lifetime = lifetime      # seconds the issued credentials are valid
         self.delay = delay            # seconds before answering ClassifyDocument
+        # units > 0: ClassifyDocument throttles above that many inference
+        # units (100 characters and 2 documents a second each; a bucket of
+        # one second of each), as an endpoint does
+        self.units = units
+        self.bucket = [float(units) * 100, float(units) * 2, time.monotonic()]
+        self.throttled = 0
+        self.classified = []          # (time, characters, text) of each answered request
         self.keys = {}                # access key id -> (secret, token, expires)
         self.log = []                 # (method, path, detail)
         self.problems = []
@@ -88,6 +95,24 @@ class Standin:
                 self.keys[key] = [self.keys[key]]
             self.keys[key].append((secret, token, expires))
         return key, secret, token, expires
+
+    def admit(self, chars):
+        """Take a document of chars characters from the endpoint's bucket;
+        False when it is over its throughput (throttled)."""
+        with self.mu:
+            c, d, t = self.bucket
+            now = time.monotonic()
+            cap_c, cap_d = self.units * 100.0, self.units * 2.0
+            c = min(cap_c, c + (now - t) * cap_c)
+            d = min(cap_d, d + (now - t) * cap_d)
+            ok = d >= 1 and c >= min(chars, cap_c)
+            if ok:
+                c -= chars
+                d -= 1
+            else:
+                self.throttled += 1
+            self.bucket = [c, d, now]
+            return ok
 
     def problem(self, msg):
         with self.mu:
@@ -141,12 +166,15 @@ class Standin:
 
             def reply(self, status, body, ctype="application/json"):
                 data = body.encode() if isinstance(body, str) else body
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(data)))
-                self.send_header("x-amzn-RequestId", "standin-1")
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", ctype)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.send_header("x-amzn-RequestId", "standin-1")
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client went away (a test killed it)
 
             def body(self):
                 n = int(self.headers.get("Content-Length") or 0)
@@ -228,6 +256,11 @@ class Standin:
                     time.sleep(st.delay)
                 body = json.loads(data or b"{}")
                 chars = len(body.get("Text", "")) or len(base64.b64decode(body.get("Bytes", "")))
+                if st.units and not st.admit(chars):
+                    return self.reply(400, json.dumps({
+                        "__type": "ThrottlingException", "Message": "Rate exceeded"}))
+                with st.mu:
+                    st.classified.append((time.monotonic(), chars, body.get("Text", "")))
                 return self.reply(200, json.dumps({
                     "Classes": [{"Name": "invoice", "Score": 0.91, "Page": 1}],
                     "DocumentMetadata": {"Pages": 1, "ExtractedCharacters": [
