@@ -255,6 +255,39 @@ static void send_zero_is_default(void **state)
     assert_int_equal(eff.no_verify_tls, 1);
 }
 
+/* dc_send_options as versions 1 and 2 laid it out: it ends before pacer. */
+typedef struct {
+    int version;
+    const char *endpoint_arn, *endpoint_url;
+    const dc_credentials *creds;
+    const char *ca_bundle;
+    int no_verify_tls;
+    double connect_timeout, timeout;
+    int max_attempts;
+    double backoff_base, backoff_max;
+    long long fixed_time;
+} old_send_options;
+
+/* A version 2 caller's struct: init and resolve read and write no further
+ * than it goes (ASan catches it in the sanitizer build), and the effective
+ * options have no pacer. */
+static void send_v2_layout(void **state)
+{
+    old_send_options *v2 = malloc(sizeof(*v2));
+    dc_send_options eff;
+
+    (void)state;
+    assert_int_equal(sizeof(*v2), offsetof(dc_send_options, pacer));
+    assert_non_null(v2);
+    assert_dc_ok(dc_send_options_init((dc_send_options *)v2, 2));
+    v2->timeout = 5;
+    assert_dc_ok(dc_send_options_resolve(&eff, (dc_send_options *)v2));
+    assert_null(eff.pacer);
+    assert_true(eff.timeout == 5.0);
+    assert_int_equal(eff.version, DC_SEND_OPTIONS_VERSION);
+    free(v2);
+}
+
 /* The extract options inside classify options may stay all zeros. */
 static void classify_and_report_zero_is_default(void **state)
 {
@@ -292,6 +325,7 @@ int main(void)
         cmocka_unit_test(classify_older_version),
         cmocka_unit_test(unknown_versions_are_refused),
         cmocka_unit_test(send_zero_is_default),
+        cmocka_unit_test(send_v2_layout),
         cmocka_unit_test(classify_and_report_zero_is_default),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
