@@ -482,7 +482,6 @@ int classify_run(classify_args *a, int nfiles, char **files)
     rc = open_output(&c);
     if (rc >= 0)
         goto done;
-    rc = CLI_EXIT_OK;
     if (a->text) {
         rc = run_text(&c);
         goto done;
@@ -490,7 +489,6 @@ int classify_run(classify_args *a, int nfiles, char **files)
     rc = collect(&c, nfiles, files);
     if (rc >= 0)
         goto done;
-    rc = c.rc;
     c.many = nfiles > 1 || a->from_results || a->files_from || c.dirs > 0;
     jobs = a->jobs > 0 ? a->jobs : a->units > 0 ? (int)(4 + 2 * a->units) : 1;
     if (jobs > MAX_JOBS)

@@ -686,7 +686,7 @@ int dc_credentials_load(dc_credentials **out, const char *profile)
     if (err >= 0) {
         err = build(out, &v, c.source, c.method, prof(&c, name, "region"),
                     profile && *profile ? profile : NULL);
-        if (err >= 0)
+        if (err >= 0 && *out)
             (*out)->refreshable = 1;
     }
     dc_cred_vals__dispose(&v);

@@ -770,7 +770,7 @@ static int split_words(char *buf, char **argv, int max, const char *cmd)
         argv[n++] = w;
         while (*r && (in || (*r != ' ' && *r != '\t' && *r != '\n'))) {
             if (!in && (*r == '\'' || *r == '"')) {
-                in = *r++;
+                in = (unsigned char)*r++;
             } else if (in && *r == in) {
                 in = 0;
                 r++;
@@ -803,10 +803,8 @@ int dc_creds__process(dc_cred_vals *out, const char *command, const char *who)
     if (!buf)
         return dc_error_oom();
     n = split_words(buf, argv, 64, command);
-    if (n == 0)
-        err = dc_error_set(DC_ECONFIG, "%s: credential_process is empty", who);
-    if (n < 0 || err < 0) {
-        err = n < 0 ? n : err;
+    if (n <= 0 || !argv[0]) {
+        err = n < 0 ? n : dc_error_set(DC_ECONFIG, "%s: credential_process is empty", who);
         free(buf);
         return err;
     }
