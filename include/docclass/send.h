@@ -320,6 +320,18 @@ DC_API int dc_classify_file(dc_classification **out,
                             const char *path,
                             const dc_classify_options *opts);
 
+/**
+ * Classify a document held in memory (a ZIP archive's member, a stream),
+ * named @p name in messages and the result (NULL: "-"). As
+ * dc_classify_file(); DC_ELIMIT for data over the input cap.
+ */
+DC_API int dc_classify_mem(dc_classification **out,
+                           dc_sender *s,
+                           const void *data,
+                           size_t len,
+                           const char *name,
+                           const dc_classify_options *opts);
+
 /** Classify a text given directly (one Text request). As dc_classify_file(). */
 DC_API int dc_classify_text(dc_classification **out,
                             dc_sender *s,

@@ -92,10 +92,29 @@ static int take(run_ctx *c, const char *key, const char *item)
     return add_item(c, item);
 }
 
+/* A file; a ZIP archive's members, named as scan names them ("a.zip!name"). */
+static int take_file(run_ctx *c, const char *path)
+{
+    dc_archive *arc = NULL;
+    size_t i;
+    int err = 0;
+
+    if (!cli_is_zip(path) || dc_archive_open(&arc, path) < 0)
+        return take(c, path, path); /* classify says what it is */
+    for (i = 0; err >= 0 && i < dc_archive_count(arc); i++) {
+        char name[8192];
+        if ((size_t)snprintf(name, sizeof(name), "%s!%s", path, dc_archive_name(arc, i)) <
+            sizeof(name))
+            err = take(c, name, name);
+    }
+    dc_archive_free(arc);
+    return err;
+}
+
 static int walk_file(void *ctx, const char *path, const struct stat *sb)
 {
     (void)sb;
-    return take(ctx, path, path);
+    return take_file(ctx, path);
 }
 
 static void walk_problem(void *ctx, const char *path, long long mtime, int code, const char *msg)
@@ -118,7 +137,7 @@ static int add_path(run_ctx *c, const char *path)
         c->dirs++;
         return cli_walk(&w, path);
     }
-    return take(c, path, path); /* a file, or what classify will say is missing */
+    return take_file(c, path); /* a file, or what classify will say is missing */
 }
 
 /* --from-results: one item per record of extract's JSON Lines. */
@@ -263,12 +282,34 @@ static void progress(run_ctx *c, int last)
 
 /* ---------------------------------------------------------------- work */
 
+/* A file, or a ZIP archive's member ("a.zip!name"). A member that cannot
+ * be read leaves why in why (else the library's last error says it). */
+static int classify_path(
+    run_ctx *c, dc_sender *s, const char *path, dc_classification **cl, char *why, size_t wsz)
+{
+    dc_extract_options eff;
+    char *data = NULL;
+    size_t len = 0;
+    int r = dc_extract_options_effective(&eff, &c->a->co.extract);
+
+    if (r >= 0)
+        r = cli_read_member(path, eff.max_input_bytes, &data, &len, why, wsz);
+    if (r == 0)
+        return dc_classify_file(cl, s, path, &c->a->co);
+    if (r > 0) {
+        why[0] = '\0';
+        r = dc_classify_mem(cl, s, data, len, path, &c->a->co);
+    }
+    free(data);
+    return r;
+}
+
 /* Classify item i and write its record. */
 static void classify_item(run_ctx *c, dc_sender *s, size_t i)
 {
     const classify_args *a = c->a;
     dc_classification *cl = NULL;
-    char *text = NULL, *name = NULL;
+    char *text = NULL, *name = NULL, why[512] = "";
     const char *item = c->items[i];
     unsigned flags = a->co.dry_run ? DC_RENDER_DRY
                      : a->table    ? DC_RENDER_TABLE
@@ -280,7 +321,7 @@ static void classify_item(run_ctx *c, dc_sender *s, size_t i)
         (void)dc_record_path(item, &name);
         err = dc_classify_record(&cl, s, item, strlen(item), &a->co);
     } else {
-        err = dc_classify_file(&cl, s, item, &a->co);
+        err = classify_path(c, s, item, &cl, why, sizeof(why));
     }
     if (err < 0) {
         rc = cli_error(cli_exit_code(err), CLASSIFY_CMD, "%s: %s",

@@ -168,6 +168,14 @@ int cli_load_done(const char *cmd, const char *path, cli_strset *done);
 int cli_read_list(
     const char *cmd, const char *path, int nul, char **data, char ***names, size_t *n);
 
+/* "archive.zip!inner/name" (as scan names ZIP members): the member's bytes
+ * (malloc'd), when path is no file itself and a prefix before a '!' is a
+ * ZIP archive holding the rest. 1 (member read), 0 (not a member path), or
+ * a dc code < 0 with why. */
+int cli_read_member(const char *path, size_t max, char **data, size_t *len, char *why, size_t wsz);
+/* 1 when path is a ZIP archive (not a DOCX or another ZIP-based format). */
+int cli_is_zip(const char *path);
+
 /* ------------------------------------------------------------ cli_walk.c */
 
 #include <sys/stat.h>

@@ -391,3 +391,58 @@ int cli_read_list(const char *cmd, const char *path, int nul, char **data, char 
     *n = k;
     return -1;
 }
+
+/*
+ * "archive.zip!inner/name" (as scan names ZIP members): the member's bytes,
+ * when path is no file itself and a prefix before a '!' is a ZIP archive
+ * holding the rest. Returns 1 (member read), 0 (not a member path), or a
+ * dc code < 0 with why.
+ */
+int cli_read_member(const char *path, size_t max, char **data, size_t *len, char *why, size_t wsz)
+{
+    struct stat sb;
+    const char *bang;
+
+    if (stat(path, &sb) == 0)
+        return 0;
+    for (bang = strchr(path, '!'); bang; bang = strchr(bang + 1, '!')) {
+        char archive[4096];
+        dc_archive *arc = NULL;
+        size_t idx;
+        void *bytes = NULL;
+        int err;
+        if ((size_t)(bang - path) >= sizeof(archive))
+            break;
+        memcpy(archive, path, (size_t)(bang - path));
+        archive[bang - path] = '\0';
+        if (stat(archive, &sb) != 0 || !S_ISREG(sb.st_mode) || dc_archive_open(&arc, archive) < 0)
+            continue;
+        idx = dc_archive_find(arc, bang + 1);
+        if (idx == (size_t)-1) {
+            (void)snprintf(why, wsz, "%s holds no member %s", archive, bang + 1);
+            dc_archive_free(arc);
+            return DC_ENOTFOUND;
+        }
+        err = dc_archive_read(arc, idx, &bytes, len, max);
+        if (err < 0)
+            (void)snprintf(why, wsz, "%s", dc_error_last()->message);
+        dc_archive_free(arc);
+        if (err < 0)
+            return err;
+        *data = bytes;
+        return 1;
+    }
+    return 0;
+}
+
+int cli_is_zip(const char *path)
+{
+    unsigned char magic[4];
+    dc_detection det;
+    FILE *f = fopen(path, "rb");
+    int zip = f && fread(magic, 1, 4, f) == 4 && memcmp(magic, "PK\003\004", 4) == 0;
+
+    if (f)
+        (void)fclose(f);
+    return zip && dc_detect_file(&det, path, NULL) >= 0 && det.kind && strcmp(det.kind, "zip") == 0;
+}

@@ -365,50 +365,6 @@ static int parse_args(extract_args *a, int argc, char **argv)
 }
 
 /*
- * "archive.zip!inner/name" (as scan names ZIP members): the member's bytes,
- * when path is no file itself and a prefix before a '!' is a ZIP archive
- * holding the rest. Returns 1 (member read), 0 (not a member path), or a
- * dc code < 0 with why.
- */
-static int
-read_member(const char *path, size_t max, char **data, size_t *len, char *why, size_t wsz)
-{
-    struct stat sb;
-    const char *bang;
-
-    if (stat(path, &sb) == 0)
-        return 0;
-    for (bang = strchr(path, '!'); bang; bang = strchr(bang + 1, '!')) {
-        char archive[4096];
-        dc_archive *arc = NULL;
-        size_t idx;
-        void *bytes = NULL;
-        int err;
-        if ((size_t)(bang - path) >= sizeof(archive))
-            break;
-        memcpy(archive, path, (size_t)(bang - path));
-        archive[bang - path] = '\0';
-        if (stat(archive, &sb) != 0 || !S_ISREG(sb.st_mode) || dc_archive_open(&arc, archive) < 0)
-            continue;
-        idx = dc_archive_find(arc, bang + 1);
-        if (idx == (size_t)-1) {
-            (void)snprintf(why, wsz, "%s holds no member %s", archive, bang + 1);
-            dc_archive_free(arc);
-            return DC_ENOTFOUND;
-        }
-        err = dc_archive_read(arc, idx, &bytes, len, max);
-        if (err < 0)
-            (void)snprintf(why, wsz, "%s", dc_error_last()->message);
-        dc_archive_free(arc);
-        if (err < 0)
-            return err;
-        *data = bytes;
-        return 1;
-    }
-    return 0;
-}
-
-/*
  * Extract one file and render its record (JSON object or text) into *rec.
  * Returns the file's exit code; *rec may stay empty (error with no record).
  */
@@ -443,7 +399,7 @@ static int produce(const extract_args *a, const char *path, cli_buf *rec)
         dc_extract_options eff;
         err = dc_extract_options_effective(&eff, &a->opts);
         if (err >= 0)
-            err = read_member(path, eff.max_input_bytes, &data, &len, why, sizeof(why));
+            err = cli_read_member(path, eff.max_input_bytes, &data, &len, why, sizeof(why));
         member = err == 1;
         if (member) /* a ZIP member, read from its archive */
             err = dc_document_extract_mem(&doc, data, len, path, &a->opts);
@@ -764,7 +720,6 @@ typedef struct {
 } walk_ctx;
 
 static int extract_members(const extract_args *a, sink *s, const char *path);
-static int is_zip(const char *path);
 
 static int walk_file(void *ctx, const char *path, const struct stat *sb)
 {
@@ -774,7 +729,7 @@ static int walk_file(void *ctx, const char *path, const struct stat *sb)
     if (stop_signal)
         return -1; /* interrupted: the walk ends here */
     w->s->total++; /* a file of a folder being walked */
-    r = is_zip(path) ? extract_members(w->a, w->s, path) : extract_one(w->a, w->s, path);
+    r = cli_is_zip(path) ? extract_members(w->a, w->s, path) : extract_one(w->a, w->s, path);
 
     (void)sb;
     if (r < 0) {
@@ -801,18 +756,6 @@ static void walk_problem(void *ctx, const char *path, long long mtime, int code,
 }
 
 /* A plain ZIP archive (not a Word document): 1 when path is one. */
-static int is_zip(const char *path)
-{
-    unsigned char magic[4];
-    dc_detection det;
-    FILE *f = fopen(path, "rb");
-    int zip = f && fread(magic, 1, 4, f) == 4 && memcmp(magic, "PK\003\004", 4) == 0;
-
-    if (f)
-        (void)fclose(f);
-    return zip && dc_detect_file(&det, path, NULL) >= 0 && det.kind && strcmp(det.kind, "zip") == 0;
-}
-
 /* Every member of a ZIP archive, as scan lists them: "archive.zip!name". */
 static int extract_members(const extract_args *a, sink *s, const char *path)
 {
@@ -856,7 +799,7 @@ static int extract_arg(const extract_args *a, sink *s, const char *f)
             return cli_error(CLI_EXIT_ERROR, "extract", "%s: out of memory", f);
         return w.stop ? -1 : w.rc;
     }
-    if (strcmp(f, "-") != 0 && is_zip(f))
+    if (strcmp(f, "-") != 0 && cli_is_zip(f))
         return extract_members(a, s, f);
     return extract_one(a, s, f);
 }
@@ -983,7 +926,7 @@ static int par_file(void *ctx, const char *path, const struct stat *sb)
     int err = 0;
 
     (void)sb;
-    if (!is_zip(path) || dc_archive_open(&arc, path) < 0)
+    if (!cli_is_zip(path) || dc_archive_open(&arc, path) < 0)
         return par_job(c, path);
     for (i = 0; err >= 0 && i < dc_archive_count(arc); i++) {
         char name[8192];
@@ -1242,7 +1185,7 @@ int cmd_extract(int argc, char **argv)
         return rc;
     /* a list or a folder gives records, however many files it holds */
     a.many = argc - optind > 1 || a.files_from ||
-             (argc - optind == 1 && (is_dir(argv[optind]) || is_zip(argv[optind])));
+             (argc - optind == 1 && (is_dir(argv[optind]) || cli_is_zip(argv[optind])));
     /* one worker per file: load once here what each would load again */
     if (a.many && a.isolate && dc_library_preload() < 0)
         return cli_error(CLI_EXIT_ERROR, "extract", "%s", dc_error_last()->message);

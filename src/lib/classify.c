@@ -522,6 +522,34 @@ int dc_classify_file(dc_classification **out,
     return err;
 }
 
+int dc_classify_mem(dc_classification **out,
+                    dc_sender *s,
+                    const void *data,
+                    size_t len,
+                    const char *name,
+                    const dc_classify_options *opts)
+{
+    dc_classify_options o;
+    job j;
+    int err;
+
+    *out = NULL;
+    memset(&j, 0, sizeof(j));
+    if (!data && len)
+        return dc_error_set(DC_EINVAL, "no document (NULL data)");
+    err = dc_classify_options_resolve(&o, opts);
+    if (err < 0)
+        return err;
+    if (len > o.extract.max_input_bytes)
+        return dc_error_set(DC_ELIMIT, "the document is %zu bytes, over the %zu-byte input cap",
+                            len, o.extract.max_input_bytes);
+    j.s = s;
+    j.o = &o;
+    j.arn = dc_send__arn(s);
+    j.path = name ? name : "-";
+    return classify_mem(out, &j, data ? data : "", len);
+}
+
 int dc_classify_prepare_mem(dc_classification **out,
                             const void *data,
                             size_t len,

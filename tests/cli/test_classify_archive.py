@@ -178,3 +178,30 @@ def test_usage_errors(tmp_path):
     assert "--inference-units" in usage("--inference-units", "0", "x.txt")
     assert "no FILE given" in usage()
     assert "not both" in usage("--text", "a", "--from-results", "r.jsonl")
+
+
+def test_zip_members_are_inputs(tmp_path):
+    """A ZIP archive in a folder is classified member by member, named as
+    scan and extract name them ("a.zip!name"), and resumed by those names."""
+    import zipfile
+    docs = tmp_path / "docs"
+    make_files(docs, 2, 40)
+    with zipfile.ZipFile(docs / "bundle.zip", "w") as z:
+        z.writestr("inner/one.txt", "invoice one total due\n")
+        z.writestr("two.txt", "invoice two total due\n")
+    with Standin() as s:
+        env = env_for(s, tmp_path)
+        out = tmp_path / "out.jsonl"
+        cmd = [DOCCLASS, "classify", "--endpoint-arn", ARN, "--jsonl", "-o", str(out),
+               "--resume", str(docs)]
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        paths = sorted(r["path"] for r in records(out))
+        assert paths == sorted([str(docs / "bundle.zip!inner/one.txt"),
+                                str(docs / "bundle.zip!two.txt"),
+                                str(docs / "doc000000.txt"), str(docs / "doc000001.txt")])
+        sent = [t for _, _, t in s.classified]
+        assert "invoice one total due\n" in sent and "invoice two total due\n" in sent
+        q = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+        assert q.returncode == 0 and "4 inputs skipped" in q.stderr, q.stderr
+        assert len(records(out)) == 4
