@@ -495,6 +495,21 @@ static int classify_mem(dc_classification **out, job *j, const char *data, size_
     return finish(out, j, err);
 }
 
+/* A job for sender s (NULL: build only) with opts resolved into o. */
+static int job_init(job *j, dc_classify_options *o, dc_sender *s, const dc_classify_options *opts)
+{
+    int err;
+
+    memset(j, 0, sizeof(*j));
+    err = dc_classify_options_resolve(o, opts);
+    if (err < 0)
+        return err;
+    j->s = s;
+    j->o = o;
+    j->arn = s ? dc_send__arn(s) : NULL;
+    return DC_OK;
+}
+
 int dc_classify_file(dc_classification **out,
                      dc_sender *s,
                      const char *path,
@@ -507,19 +522,42 @@ int dc_classify_file(dc_classification **out,
     int err;
 
     *out = NULL;
-    memset(&j, 0, sizeof(j));
-    err = dc_classify_options_resolve(&o, opts);
+    err = job_init(&j, &o, s, opts);
     if (err < 0)
         return err;
-    j.s = s;
-    j.o = &o;
-    j.arn = dc_send__arn(s);
     j.path = path;
     err = dc_read_file(&data, &len, path, j.o->extract.max_input_bytes);
     if (err >= 0)
         err = classify_mem(out, &j, data, len);
     free(data);
     return err;
+}
+
+/* A document in memory, sent through s or, with prepare, only built. */
+static int classify_data(dc_classification **out,
+                         dc_sender *s,
+                         int prepare,
+                         const void *data,
+                         size_t len,
+                         const char *name,
+                         const dc_classify_options *opts)
+{
+    dc_classify_options o;
+    job j;
+    int err;
+
+    *out = NULL;
+    if (!data && len)
+        return dc_error_set(DC_EINVAL, "no document (NULL data)");
+    err = job_init(&j, &o, s, opts);
+    if (err < 0)
+        return err;
+    if (len > o.extract.max_input_bytes)
+        return dc_error_set(DC_ELIMIT, "the document is %zu bytes, over the %zu-byte input cap",
+                            len, o.extract.max_input_bytes);
+    j.prepare = prepare;
+    j.path = name ? name : "-";
+    return classify_mem(out, &j, data ? data : "", len);
 }
 
 int dc_classify_mem(dc_classification **out,
@@ -529,25 +567,7 @@ int dc_classify_mem(dc_classification **out,
                     const char *name,
                     const dc_classify_options *opts)
 {
-    dc_classify_options o;
-    job j;
-    int err;
-
-    *out = NULL;
-    memset(&j, 0, sizeof(j));
-    if (!data && len)
-        return dc_error_set(DC_EINVAL, "no document (NULL data)");
-    err = dc_classify_options_resolve(&o, opts);
-    if (err < 0)
-        return err;
-    if (len > o.extract.max_input_bytes)
-        return dc_error_set(DC_ELIMIT, "the document is %zu bytes, over the %zu-byte input cap",
-                            len, o.extract.max_input_bytes);
-    j.s = s;
-    j.o = &o;
-    j.arn = dc_send__arn(s);
-    j.path = name ? name : "-";
-    return classify_mem(out, &j, data ? data : "", len);
+    return classify_data(out, s, 0, data, len, name, opts);
 }
 
 int dc_classify_prepare_mem(dc_classification **out,
@@ -556,24 +576,7 @@ int dc_classify_prepare_mem(dc_classification **out,
                             const char *name,
                             const dc_classify_options *opts)
 {
-    dc_classify_options o;
-    job j;
-    int err;
-
-    *out = NULL;
-    memset(&j, 0, sizeof(j));
-    if (!data && len)
-        return dc_error_set(DC_EINVAL, "no document (NULL data)");
-    err = dc_classify_options_resolve(&o, opts);
-    if (err < 0)
-        return err;
-    if (len > o.extract.max_input_bytes)
-        return dc_error_set(DC_ELIMIT, "the document is %zu bytes, over the %zu-byte input cap",
-                            len, o.extract.max_input_bytes);
-    j.o = &o;
-    j.prepare = 1;
-    j.path = name ? name : "-";
-    return classify_mem(out, &j, data ? data : "", len);
+    return classify_data(out, NULL, 1, data, len, name, opts);
 }
 
 size_t dc_classification_request_count(const dc_classification *c)
@@ -628,8 +631,7 @@ int dc_classify_record(dc_classification **out,
     int err;
 
     *out = NULL;
-    memset(&j, 0, sizeof(j));
-    err = dc_classify_options_resolve(&o, opts);
+    err = job_init(&j, &o, s, opts);
     if (err < 0)
         return err;
     rec = json_loadb(record, len, 0, &jerr);
@@ -646,9 +648,6 @@ int dc_classify_record(dc_classification **out,
     if (err < 0)
         goto done;
     n = json_array_size(pages);
-    j.s = s;
-    j.o = &o;
-    j.arn = dc_send__arn(s);
     j.format = DC_FORMAT_TEXT;
     j.path = path;
     sel = malloc(n);
@@ -700,13 +699,9 @@ int dc_classify_text(dc_classification **out,
     int err;
 
     *out = NULL;
-    memset(&j, 0, sizeof(j));
-    err = dc_classify_options_resolve(&o, opts);
+    err = job_init(&j, &o, s, opts);
     if (err < 0)
         return err;
-    j.s = s;
-    j.o = &o;
-    j.arn = dc_send__arn(s);
     j.format = DC_FORMAT_TEXT;
     if (!dc_utf8_valid(text, len, NULL))
         return dc_error_set(DC_EINVAL, "--text is not valid UTF-8");

@@ -361,6 +361,20 @@ done:
     return err;
 }
 
+/* Action, Version, RoleArn and RoleSessionName of an STS form. */
+static int role_form(dc_buf *form, const char *action, const dc_role *role)
+{
+    int err = form_add(form, "Action", action);
+
+    if (err >= 0)
+        err = form_add(form, "Version", STS_VERSION);
+    if (err >= 0)
+        err = form_add(form, "RoleArn", role->arn);
+    if (err >= 0)
+        err = form_add(form, "RoleSessionName", role->session);
+    return err;
+}
+
 int dc_creds__assume_role(dc_cred_vals *out,
                           const dc_cred_vals *src,
                           const dc_role *role,
@@ -370,13 +384,7 @@ int dc_creds__assume_role(dc_cred_vals *out,
     int err;
 
     dc_buf_init(&form, 64 << 10);
-    err = form_add(&form, "Action", "AssumeRole");
-    if (err >= 0)
-        err = form_add(&form, "Version", STS_VERSION);
-    if (err >= 0)
-        err = form_add(&form, "RoleArn", role->arn);
-    if (err >= 0)
-        err = form_add(&form, "RoleSessionName", role->session);
+    err = role_form(&form, "AssumeRole", role);
     if (err >= 0 && role->external_id)
         err = form_add(&form, "ExternalId", role->external_id);
     if (err >= 0 && role->duration > 0)
@@ -403,13 +411,7 @@ int dc_creds__web_identity(dc_cred_vals *out,
     while (len && (token[len - 1] == '\n' || token[len - 1] == '\r' || token[len - 1] == ' '))
         token[--len] = '\0';
     dc_buf_init(&form, 128 << 10);
-    err = form_add(&form, "Action", "AssumeRoleWithWebIdentity");
-    if (err >= 0)
-        err = form_add(&form, "Version", STS_VERSION);
-    if (err >= 0)
-        err = form_add(&form, "RoleArn", role->arn);
-    if (err >= 0)
-        err = form_add(&form, "RoleSessionName", role->session);
+    err = role_form(&form, "AssumeRoleWithWebIdentity", role);
     if (err >= 0)
         err = form_add(&form, "WebIdentityToken", token);
     if (err >= 0)
