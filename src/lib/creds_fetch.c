@@ -791,17 +791,81 @@ static int split_words(char *buf, char **argv, int max, const char *cmd)
     return n;
 }
 
-int dc_creds__process(dc_cred_vals *out, const char *command, const char *who)
+/* Start argv with its stdout on a pipe; *fd reads it. */
+static int spawn_piped(char **argv, pid_t *pid, int *fd, const char *who)
 {
-    char *buf = NULL, *argv[64];
-    int fds[2] = {-1, -1}, status = 0, n, err = DC_OK, done_wait = 0;
     posix_spawn_file_actions_t fa;
-    pid_t pid = -1;
-    dc_buf o = DC_BUF_INIT;
-    json_t *j = NULL;
+    int fds[2], n;
+
+    *pid = -1;
+    *fd = -1;
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return dc_error_set(DC_EIO, "%s: pipe: %s", who, strerror(errno));
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+    /* stderr goes where ours goes, as the CLI does; stdin stays ours */
+    n = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    if (n != 0) {
+        close(fds[0]);
+        *pid = -1;
+        return dc_error_set(DC_ECONFIG, "%s: cannot run credential_process '%s': %s", who, argv[0],
+                            strerror(n));
+    }
+    *fd = fds[0];
+    return DC_OK;
+}
+
+/* Everything fd gives until end of file, within PROCESS_SECS. */
+static int read_all(int fd, dc_buf *o, const char *who, const char *name)
+{
     time_t deadline = time(NULL) + PROCESS_SECS;
 
-    buf = malloc(strlen(command) + 1);
+    for (;;) {
+        struct pollfd p = {fd, POLLIN, 0};
+        char chunk[4096];
+        ssize_t got;
+        int left = (int)(deadline - time(NULL));
+        if (left <= 0 || poll(&p, 1, left * 1000) == 0)
+            return dc_error_set(DC_ECONFIG, "%s: credential_process '%s' took more than %d s", who,
+                                name, PROCESS_SECS);
+        got = read(fd, chunk, sizeof(chunk));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return DC_OK;
+        if (dc_buf_put(o, chunk, (size_t)got) < 0)
+            return dc_error_set(DC_ECONFIG, "%s: credential_process wrote more than %zu bytes", who,
+                                PROCESS_MAX);
+    }
+}
+
+/* The credentials of credential_process's JSON (Version 1). */
+static int process_json(dc_cred_vals *out, const dc_buf *o, const char *who, const char *name)
+{
+    json_t *j = o->len ? json_loadb(o->ptr, o->len, 0, NULL) : NULL;
+    int err;
+
+    if (!j)
+        return dc_error_set(DC_ECONFIG, "%s: credential_process '%s' did not print JSON", who,
+                            name);
+    if (json_integer_value(json_object_get(j, "Version")) != 1)
+        err = dc_error_set(DC_ECONFIG, "%s: credential_process printed Version %lld, not 1", who,
+                           (long long)json_integer_value(json_object_get(j, "Version")));
+    else
+        err = from_json(out, j, who);
+    json_decref(j);
+    return err;
+}
+
+int dc_creds__process(dc_cred_vals *out, const char *command, const char *who)
+{
+    char *buf = malloc(strlen(command) + 1), *argv[64];
+    int fd = -1, status = 0, n, err;
+    pid_t pid = -1;
+    dc_buf o = DC_BUF_INIT;
+
     if (!buf)
         return dc_error_oom();
     n = split_words(buf, argv, 64, command);
@@ -811,76 +875,22 @@ int dc_creds__process(dc_cred_vals *out, const char *command, const char *who)
         return err;
     }
     dc_buf_init(&o, PROCESS_MAX);
-    if (pipe2(fds, O_CLOEXEC) < 0) {
-        err = dc_error_set(DC_EIO, "%s: pipe: %s", who, strerror(errno));
-        goto done;
-    }
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-    /* stderr goes where ours goes, as the CLI does; stdin stays ours */
-    n = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    fds[1] = -1;
-    if (n != 0) {
-        err = dc_error_set(DC_ECONFIG, "%s: cannot run credential_process '%s': %s", who, argv[0],
-                           strerror(n));
-        pid = -1;
-        goto done;
-    }
-    for (;;) {
-        struct pollfd p = {fds[0], POLLIN, 0};
-        char chunk[4096];
-        ssize_t got;
-        int left = (int)(deadline - time(NULL));
-        if (left <= 0 || poll(&p, 1, left * 1000) == 0) {
-            err = dc_error_set(DC_ECONFIG, "%s: credential_process '%s' took more than %d s", who,
-                               argv[0], PROCESS_SECS);
-            goto done;
-        }
-        got = read(fds[0], chunk, sizeof(chunk));
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            break;
-        if (dc_buf_put(&o, chunk, (size_t)got) < 0) {
-            err = dc_error_set(DC_ECONFIG, "%s: credential_process wrote more than %zu bytes", who,
-                               PROCESS_MAX);
-            goto done;
-        }
-    }
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    done_wait = 1;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    err = spawn_piped(argv, &pid, &fd, who);
+    if (err >= 0)
+        err = read_all(fd, &o, who, argv[0]);
+    if (pid > 0 && err < 0)
+        (void)kill(pid, SIGKILL); /* too slow or too talkative */
+    if (pid > 0)
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+    if (err >= 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
         err = dc_error_set(DC_ECONFIG, "%s: credential_process '%s' failed (%s %d)", who, argv[0],
                            WIFEXITED(status) ? "exit status" : "signal",
                            WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-        goto done;
-    }
-    j = o.len ? json_loadb(o.ptr, o.len, 0, NULL) : NULL;
-    if (!j) {
-        err = dc_error_set(DC_ECONFIG, "%s: credential_process '%s' did not print JSON", who,
-                           argv[0]);
-        goto done;
-    }
-    if (json_integer_value(json_object_get(j, "Version")) != 1) {
-        err = dc_error_set(DC_ECONFIG, "%s: credential_process printed Version %lld, not 1", who,
-                           (long long)json_integer_value(json_object_get(j, "Version")));
-        goto done;
-    }
-    err = from_json(out, j, who);
-done:
-    if (pid > 0 && !done_wait) {
-        (void)kill(pid, SIGKILL);
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-            ;
-    }
-    if (fds[0] >= 0)
-        close(fds[0]);
-    if (fds[1] >= 0)
-        close(fds[1]);
-    json_decref(j);
+    if (err >= 0)
+        err = process_json(out, &o, who, argv[0]);
+    if (fd >= 0)
+        close(fd);
     if (o.ptr)
         dc_cleanse(o.ptr, o.len);
     dc_buf_dispose(&o);

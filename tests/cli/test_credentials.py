@@ -293,6 +293,7 @@ def test_failing_providers_say_which_and_why(standin, tmp_path):
                                   "sso_role_name = R\n"
                                   "[profile f]\ncredential_process = /bin/false\n"
                                   "[profile g]\ncredential_process = /bin/echo not-json\n"
+                                  "[profile h]\ncredential_process = /usr/bin/yes\n"
                                   % (ROLE, ROLE2, ROLE, ROLE))
     assert "makes a loop" in failing(env, "a")
     assert "credential_source 'Moon'" in failing(env, "c")
@@ -300,6 +301,7 @@ def test_failing_providers_say_which_and_why(standin, tmp_path):
     assert "aws sso login" in failing(env, "e")
     assert "credential_process '/bin/false' failed (exit status 1)" in failing(env, "f")
     assert "did not print JSON" in failing(env, "g")
+    assert "wrote more than 65536 bytes" in failing(env, "h")  # and was stopped
     assert "profile 'nosuch' not found" in failing(env, "nosuch")
     msg = failing(env)
     assert msg.startswith("docclass: classify: no credentials found: looked in the environment")
