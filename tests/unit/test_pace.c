@@ -80,7 +80,7 @@ static void long_run_rate(void **state)
     dc_pace__init(&s, 2, 0);
     for (t = 0, i = 0; i < 1000; i++)
         t += dc_pace__reserve(&s, t, 150); /* 200 characters a second bind */
-    assert_true(t > 748.7 && t < 748.8); /* 999 x 0.75 s, less the burst */
+    assert_true(t > 748.7 && t < 748.8);   /* 999 x 0.75 s, less the burst */
 }
 
 /* Characters known only from the answer are a debt the next request pays. */
