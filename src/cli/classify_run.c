@@ -99,7 +99,7 @@ static int take_file(run_ctx *c, const char *path)
     size_t i;
     int err = 0;
 
-    if (!cli_is_zip(path) || dc_archive_open(&arc, path) < 0)
+    if (strcmp(path, "-") == 0 || !cli_is_zip(path) || dc_archive_open(&arc, path) < 0)
         return take(c, path, path); /* classify says what it is */
     for (i = 0; err >= 0 && i < dc_archive_count(arc); i++) {
         char name[8192];
@@ -133,7 +133,7 @@ static int add_path(run_ctx *c, const char *path)
     struct stat sb;
 
     w.ctx = c;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
         c->dirs++;
         return cli_walk(&w, path);
     }
@@ -292,8 +292,19 @@ static int classify_path(
     size_t len = 0;
     int r = dc_extract_options_effective(&eff, &c->a->co.extract);
 
-    if (r >= 0)
+    if (r >= 0 && strcmp(path, "-") == 0) { /* a document on standard input */
+        r = cli_read_file(path, eff.max_input_bytes, &data, &len);
+        if (r == DC_ELIMIT)
+            (void)snprintf(why, wsz, "standard input is over the %zu-byte input limit",
+                           eff.max_input_bytes);
+        else if (r < 0)
+            (void)snprintf(why, wsz, "standard input: %s",
+                           r == DC_ENOMEM ? "out of memory" : strerror(errno));
+        else
+            r = 1;
+    } else if (r >= 0) {
         r = cli_read_member(path, eff.max_input_bytes, &data, &len, why, wsz);
+    }
     if (r == 0)
         return dc_classify_file(cl, s, path, &c->a->co);
     if (r > 0) {

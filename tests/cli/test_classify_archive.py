@@ -205,3 +205,14 @@ def test_zip_members_are_inputs(tmp_path):
         q = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
         assert q.returncode == 0 and "4 inputs skipped" in q.stderr, q.stderr
         assert len(records(out)) == 4
+
+
+def test_standard_input_is_a_document(tmp_path):
+    with Standin() as s:
+        env = env_for(s, tmp_path)
+        p = subprocess.run([DOCCLASS, "classify", "--endpoint-arn", ARN, "--jsonl", "-"],
+                           env=env, input="invoice from stdin total due\n", capture_output=True,
+                           text=True, timeout=60)
+        assert p.returncode == 0, p.stderr
+        assert json.loads(p.stdout)["path"] == "-"
+        assert [t for _, _, t in s.classified] == ["invoice from stdin total due\n"]
