@@ -31,6 +31,8 @@
 #define RULE_VCHARS    6.0     /* a lone vertical bar is a rule from this long */
 #define RULE_GRID      4.0     /* a table frame is larger than this both ways */
 #define RULES_HALF_PX  3000000 /* rules are looked for at half size above this */
+#define SCALE_ITEMS    50      /* text-like components that justify scaling a page up... */
+#define SCALE_DENSITY  100.0   /* ... or this many of them per megapixel */
 
 /* ------------------------------------------------------------- measure */
 
@@ -228,6 +230,18 @@ int dc_prep_measure(struct Pix *gray, int dpi, dc_prep_facts *out)
 
 /* ------------------------------------------------------------- plan */
 
+/* Enough text to scale the page for: a page of a few dozen text-like
+ * components spread over a large area is a picture with labels (a map, a
+ * chart), whose label height says nothing about text to read; scaled up,
+ * the engine reads the picture's fine print and specks as words (OCRmyPDF's
+ * 3small.pdf and baiona_gray.png: their maps), where the page's own
+ * resolution reads its labels as the tesseract command does. A small image
+ * of a few words (a header strip) is dense and still scaled. */
+static int text_evidence(const dc_prep_facts *f, double mp)
+{
+    return f->text_items >= SCALE_ITEMS || (double)f->text_items >= SCALE_DENSITY * mp;
+}
+
 void dc_prep_plan_for(const dc_prep_facts *f, dc_prep_plan *out)
 {
     double k = 1, mp = (double)f->width * (double)f->height / 1e6;
@@ -235,7 +249,7 @@ void dc_prep_plan_for(const dc_prep_facts *f, dc_prep_plan *out)
 
     memset(out, 0, sizeof(*out));
     out->scale = 1;
-    if (f->text_px > 0 && f->text_px < DC_PREP_SMALL_PX) {
+    if (f->text_px > 0 && f->text_px < DC_PREP_SMALL_PX && text_evidence(f, mp)) {
         k = DC_PREP_TARGET_PX / f->text_px;
         if (k > DC_PREP_MAX_UP)
             k = DC_PREP_MAX_UP;
