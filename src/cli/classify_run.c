@@ -40,8 +40,9 @@ typedef struct {
     int many;       /* a JSON array (not JSON Lines) of several records */
     int rc;
     size_t done, failed, skipped;
-    int dirs; /* folders among the inputs */
-    int show; /* progress on stderr */
+    int dirs;         /* folders among the inputs */
+    size_t max_input; /* bytes of one document read into memory (stdin, a ZIP member) */
+    int show;         /* progress on stderr */
     double t0, shown;
     cli_strset recorded; /* --resume: inputs the output already has */
 } run_ctx;
@@ -287,23 +288,22 @@ static void progress(run_ctx *c, int last)
 static int classify_path(
     run_ctx *c, dc_sender *s, const char *path, dc_classification **cl, char *why, size_t wsz)
 {
-    dc_extract_options eff;
     char *data = NULL;
     size_t len = 0;
-    int r = dc_extract_options_effective(&eff, &c->a->co.extract);
+    int r;
 
-    if (r >= 0 && strcmp(path, "-") == 0) { /* a document on standard input */
-        r = cli_read_file(path, eff.max_input_bytes, &data, &len);
+    if (strcmp(path, "-") == 0) { /* a document on standard input */
+        r = cli_read_file(path, c->max_input, &data, &len);
         if (r == DC_ELIMIT)
             (void)snprintf(why, wsz, "standard input is over the %zu-byte input limit",
-                           eff.max_input_bytes);
+                           c->max_input);
         else if (r < 0)
             (void)snprintf(why, wsz, "standard input: %s",
                            r == DC_ENOMEM ? "out of memory" : strerror(errno));
         else
             r = 1;
-    } else if (r >= 0) {
-        r = cli_read_member(path, eff.max_input_bytes, &data, &len, why, wsz);
+    } else {
+        r = cli_read_member(path, c->max_input, &data, &len, why, wsz);
     }
     if (r == 0)
         return dc_classify_file(cl, s, path, &c->a->co);
@@ -481,11 +481,10 @@ static int run_text(run_ctx *c)
     return rc;
 }
 
-static void verbose(const classify_args *a, const dc_credentials *creds)
+/* -v: where the credentials and the endpoint came from. */
+static void verbose(const classify_args *a, const dc_credentials *creds, const dc_sender *s)
 {
-    dc_sender *s = NULL;
-
-    if (!a->verbose || dc_sender_new(&s, &a->so) < 0)
+    if (!a->verbose)
         return;
     (void)fprintf(stderr,
                   "docclass: classify: credentials from %s (access key %s%s)\n"
@@ -493,7 +492,6 @@ static void verbose(const classify_args *a, const dc_credentials *creds)
                   dc_credentials_source(creds), dc_credentials_access_key_id(creds),
                   dc_credentials_has_token(creds) ? ", with a session token" : "", dc_sender_url(s),
                   dc_sender_region(s));
-    dc_sender_free(s);
 }
 
 int classify_run(classify_args *a, int nfiles, char **files)
@@ -520,13 +518,21 @@ int classify_run(classify_args *a, int nfiles, char **files)
     if (a->units > 0 && a->so.max_attempts == 0 && !getenv("AWS_MAX_ATTEMPTS"))
         a->so.max_attempts = PACED_ATTEMPTS; /* throttles are expected: retried */
     err = dc_sender_new(&probe, &a->so);     /* endpoint and ARN checked once, up front */
-    dc_sender_free(probe);
     if (err < 0) {
         rc = cli_error(err == DC_EINVAL ? CLI_EXIT_USAGE : cli_exit_code(err), CLASSIFY_CMD, "%s",
                        dc_error_last()->message);
         goto done;
     }
-    verbose(a, creds);
+    verbose(a, creds, probe);
+    dc_sender_free(probe);
+    {
+        dc_extract_options eff;
+        if (dc_extract_options_effective(&eff, &a->co.extract) < 0) {
+            rc = cli_error(CLI_EXIT_USAGE, CLASSIFY_CMD, "%s", dc_error_last()->message);
+            goto done;
+        }
+        c.max_input = eff.max_input_bytes;
+    }
     if (a->units > 0 && dc_pacer_new(&c.pacer, a->units) < 0) {
         rc = cli_error(CLI_EXIT_USAGE, CLASSIFY_CMD, "%s", dc_error_last()->message);
         goto done;

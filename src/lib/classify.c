@@ -371,7 +371,10 @@ static int request_facts(page_ctx *pc)
     return bad ? dc_error_oom() : DC_OK;
 }
 
-static int run_page(job *j, size_t i)
+/* Page i: its request built (from text when given: a page already
+ * extracted, else from the document), then kept, described or sent. A page
+ * refused locally is recorded and is no failure. */
+static int run_page(job *j, size_t i, const char *text, size_t len)
 {
     page_ctx pc = {NULL, NULL};
     int err;
@@ -386,7 +389,7 @@ static int run_page(job *j, size_t i)
                    ? dc_error_oom()
                    : DC_OK;
     }
-    err = build_request(j, &pc, i);
+    err = text ? text_request(j, &pc, i, text, len) : build_request(j, &pc, i);
     if (err == DC_OK)
         err = request_facts(&pc);
     if (err == DC_OK && j->prepare)
@@ -452,7 +455,7 @@ static int run_pages(job *j)
                   : config_notes(j);
     for (i = 0; i < n && err >= 0; i++) {
         if (sel[i])
-            err = run_page(j, i);
+            err = run_page(j, i, NULL, 0);
     }
     free(sel);
     return err;
@@ -596,25 +599,6 @@ int dc_classification_request(
     return DC_OK;
 }
 
-/* One page of text: the request, sent (or described). Returns 1 when the
- * page was refused locally (recorded), else DC_OK or < 0. */
-static int text_page(job *j, size_t i, const char *text, size_t len)
-{
-    page_ctx pc = {NULL, NULL};
-    int err;
-
-    pc.rec = json_pack("{s:I}", "page", (json_int_t)i + 1);
-    if (!pc.rec || json_array_append_new(j->c->pages, pc.rec) != 0)
-        return dc_error_oom();
-    err = text_request(j, &pc, i, text, len);
-    if (err == DC_OK)
-        err = request_facts(&pc);
-    if (err == DC_OK)
-        err = j->o->dry_run ? describe_request(j, &pc) : send_request(j, &pc, (int)i + 1);
-    dc_request_free(pc.req);
-    return err;
-}
-
 int dc_classify_record(dc_classification **out,
                        dc_sender *s,
                        const char *record,
@@ -662,21 +646,9 @@ int dc_classify_record(dc_classification **out,
               : DC_OK;
     for (i = 0; i < n && err >= 0; i++) {
         json_t *t = json_object_get(json_array_get(pages, i), "text");
-        if (!sel[i])
-            continue;
-        if (j.net_down) { /* as run_page: later pages are not tried */
-            err = json_array_append_new(j.c->pages,
-                                        json_pack("{s:I,s:{s:s,s:s}}", "page", (json_int_t)i + 1,
-                                                  "error", "ErrorCode", "NOT_SENT", "ErrorMessage",
-                                                  "not sent after a network failure"))
-                      ? dc_error_oom()
-                      : DC_OK;
-            continue;
-        }
-        err = text_page(&j, i, json_is_string(t) ? json_string_value(t) : "",
-                        json_is_string(t) ? json_string_length(t) : 0);
-        if (err > 0)
-            err = DC_OK;
+        if (sel[i])
+            err = run_page(&j, i, json_is_string(t) ? json_string_value(t) : "",
+                           json_is_string(t) ? json_string_length(t) : 0);
     }
     err = finish(out, &j, err);
     j.c = NULL;
@@ -710,9 +682,7 @@ int dc_classify_text(dc_classification **out,
         return err;
     err = json_object_set_new(j.c->root, "page_count", json_integer(1)) != 0
               ? dc_error_oom()
-              : text_page(&j, 0, text, len);
-    if (err > 0)
-        err = DC_OK;
+              : run_page(&j, 0, text, len);
     return finish(out, &j, err);
 }
 
