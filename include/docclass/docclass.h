@@ -14,6 +14,8 @@
 #include "scan.h"
 #include "diff.h"
 #include "render.h"
+#include "model.h"
+#include "endpoint.h"
 
 #ifdef __cplusplus
 extern "C" {

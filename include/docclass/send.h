@@ -144,6 +144,14 @@ DC_API int dc_request_new_bytes(dc_request **out,
                                 dc_format format,
                                 const dc_reader_config *config);
 
+/**
+ * A request with a body as given (e.g. one a client sent to `docclass
+ * serve`, forwarded as it is): a JSON object with an EndpointArn; the
+ * sender signs it for that ARN's region.
+ * @return DC_OK, DC_EINVAL, DC_ENOMEM.
+ */
+DC_API int dc_request_new_json(dc_request **out, const char *body, size_t len);
+
 /** The JSON body. Borrowed; valid until dc_request_free(). */
 DC_API const char *dc_request_body(const dc_request *req, size_t *len_out);
 
@@ -263,6 +271,8 @@ DC_API long dc_response_status(const dc_response *r);
 DC_API int dc_response_attempts(const dc_response *r);
 /** The error type without namespace or suffix (e.g. "InvalidRequestException"), or NULL. */
 DC_API const char *dc_response_error_type(const dc_response *r);
+/** The body of the last attempt's answer, as received. Borrowed. */
+DC_API const char *dc_response_body(const dc_response *r, size_t *len);
 /** x-amzn-RequestId, or NULL. */
 DC_API const char *dc_response_request_id(const dc_response *r);
 /**

@@ -212,5 +212,7 @@ int cmd_classify(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 
 #endif

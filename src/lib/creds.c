@@ -7,12 +7,14 @@
  * stay inside dc_credentials: no message, source string or log names them.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -874,4 +876,58 @@ int dc_endpoint_resolve(char **out, const char *arn, const char *endpoint_url)
     }
     *out = dc_buf_detach(&b, NULL);
     return *out ? DC_OK : dc_error_oom();
+}
+
+/* ---------------------------------------------------------------- key files */
+
+int dc_creds__file_keys(const char *path, dc_cred_vals **out, size_t *n_out)
+{
+    ini f;
+    dc_cred_vals *v = NULL;
+    size_t i, n = 0;
+    int err;
+
+    *out = NULL;
+    *n_out = 0;
+    memset(&f, 0, sizeof(f));
+    if (!path || strlen(path) >= sizeof(f.path))
+        return dc_error_set(DC_EINVAL, "no credentials file, or its name is too long");
+    if (access(path, R_OK) != 0)
+        return dc_error_set(DC_ENOTFOUND, "%s: %s", path, strerror(errno));
+    (void)snprintf(f.path, sizeof(f.path), "%s", path);
+    err = ini_read(&f);
+    if (err >= 0 && f.n) {
+        v = calloc(f.n, sizeof(*v));
+        if (!v)
+            err = dc_error_oom();
+    }
+    for (i = 0; err >= 0 && i < f.n; i++) {
+        const char *name = f.secs[i].name;
+        const char *k = ini_get(&f, name, "aws_access_key_id", NULL);
+        const char *s = ini_get(&f, name, "aws_secret_access_key", NULL);
+        size_t j;
+        if (!k || !s)
+            continue;
+        for (j = 0; j < n && strcmp(v[j].key, k) != 0; j++)
+            ;
+        if (j < n)
+            continue; /* a key named twice: its first section holds */
+        err = set_vals(&v[n], k, s, ini_get(&f, name, "aws_session_token", NULL));
+        if (err >= 0)
+            n++;
+    }
+    ini_dispose(&f);
+    if (err >= 0 && n == 0)
+        err = dc_error_set(DC_ECONFIG, "%s: no section with aws_access_key_id and "
+                                       "aws_secret_access_key",
+                           path);
+    if (err < 0) {
+        for (i = 0; i < n; i++)
+            dc_cred_vals__dispose(&v[i]);
+        free(v);
+        return err;
+    }
+    *out = v;
+    *n_out = n;
+    return DC_OK;
 }

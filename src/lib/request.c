@@ -313,6 +313,47 @@ done:
     return err;
 }
 
+int dc_request_new_json(dc_request **out, const char *body, size_t len)
+{
+    json_t *root = NULL, *text;
+    dc_request *r = NULL;
+    int err = DC_OK;
+
+    *out = NULL;
+    if (!body || len > DC_RT_BINARY_BYTES * 2)
+        return dc_error_set(DC_EINVAL, "no request body, or one over %zu bytes",
+                            (size_t)DC_RT_BINARY_BYTES * 2);
+    root = json_loadb(body, len, 0, NULL);
+    if (!json_is_object(root) || !json_is_string(json_object_get(root, "EndpointArn"))) {
+        err = dc_error_set(DC_EINVAL, "a request body is a JSON object with an EndpointArn");
+        goto done;
+    }
+    r = calloc(1, sizeof(*r));
+    if (r)
+        r->body = malloc(len + 1);
+    if (!r || !r->body) {
+        err = dc_error_oom();
+        goto done;
+    }
+    memcpy(r->body, body, len);
+    r->body[len] = '\0';
+    r->len = len;
+    text = json_object_get(root, "Text");
+    r->bytes = !json_is_string(text);
+    r->payload = json_is_string(text) ? json_string_length(text) : len;
+    r->chars = json_is_string(text) ? dc_utf8_count(json_string_value(text),
+                                                     json_string_length(text))
+                                    : 0;
+done:
+    json_decref(root);
+    if (err < 0) {
+        dc_request_free(r);
+        return err;
+    }
+    *out = r;
+    return DC_OK;
+}
+
 const char *dc_request_body(const dc_request *req, size_t *len_out)
 {
     if (len_out)

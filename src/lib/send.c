@@ -42,6 +42,8 @@ struct dc_response {
     char *detail;
     char *request_id;
     json_t *result; /* the service's members, for a 200 */
+    char *raw;      /* the body as received */
+    size_t raw_len;
 };
 
 /* ---------------------------------------------------------------- sender */
@@ -447,6 +449,15 @@ static int respond(dc_response *r, const dc_http_reply *rep)
     int err;
 
     r->status = rep->status;
+    free(r->raw);
+    r->raw_len = 0;
+    r->raw = malloc(rep->body.len + 1);
+    if (!r->raw)
+        return dc_error_oom();
+    if (rep->body.len)
+        memcpy(r->raw, rep->body.ptr, rep->body.len);
+    r->raw[rep->body.len] = '\0';
+    r->raw_len = rep->body.len;
     free(r->request_id);
     r->request_id = rep->request_id[0] ? dc_strdup(rep->request_id) : NULL;
     if (rep->status == 200)
@@ -643,6 +654,14 @@ void dc_response_free(dc_response *r)
         return;
     clear_error(r);
     free(r->request_id);
+    free(r->raw);
     json_decref(r->result);
     free(r);
+}
+
+const char *dc_response_body(const dc_response *r, size_t *len)
+{
+    if (len)
+        *len = r && r->raw ? r->raw_len : 0;
+    return r ? (r->raw ? r->raw : "") : NULL;
 }

@@ -76,6 +76,12 @@ struct dc_credentials {
  * they expire soon (dispose the copy with dc_cred_vals__dispose()). */
 int dc_creds__current(dc_credentials *creds, dc_cred_vals *out);
 
+/* Every key of a credentials file (INI sections with aws_access_key_id and
+ * aws_secret_access_key, optional aws_session_token): the keys `serve`
+ * checks signatures with. *out freed with dc_cred_vals__dispose() each,
+ * then free(). DC_ENOTFOUND, DC_ECONFIG (no key in it), DC_ENOMEM. */
+int dc_creds__file_keys(const char *path, dc_cred_vals **out, size_t *n);
+
 /* ISO 8601 UTC time to Unix time, -1 when it does not parse. */
 long long dc_creds__parse_time(const char *iso);
 
