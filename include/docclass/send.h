@@ -212,9 +212,13 @@ typedef struct {
     /* version 3 */
     dc_pacer *pacer; /**< NULL: no pacing; else every attempt waits its turn (shared
                           by the senders of one endpoint) */
+    /* version 4 */
+    struct dc_endpoint *local; /**< NULL: the network; else requests are answered by this
+                                    local endpoint (endpoint.h; `classify --local`), nothing
+                                    leaves the process. Borrowed. */
 } dc_send_options;
 
-#define DC_SEND_OPTIONS_VERSION 3
+#define DC_SEND_OPTIONS_VERSION 4
 #define DC_SEND_OPTIONS_INIT               \
     {                                      \
         .version = DC_SEND_OPTIONS_VERSION \

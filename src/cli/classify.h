@@ -35,7 +35,11 @@ typedef struct {
     int resume, force;
     int progress;             /* -1 auto, 0 never, 1 always */
     const char *summary_path; /* --summary FILE */
+    const char *local;        /* --local MODEL: answered in process, nothing sent */
 } classify_args;
+
+/* The ARN --local uses when none is given: requests need one. */
+#define CLASSIFY_LOCAL_ARN "arn:aws:comprehend:us-east-1:000000000000:document-classifier-endpoint/local"
 
 /* Classify the inputs (argv's FILEs and folders, --files-from, or the
  * records of --from-results; or --text) and write their records. Returns

@@ -498,6 +498,8 @@ int classify_run(classify_args *a, int nfiles, char **files)
 {
     dc_credentials *creds = NULL;
     dc_sender *probe = NULL;
+    dc_model *model = NULL;
+    dc_endpoint *local = NULL;
     run_ctx c;
     struct sigaction sa, old_int, old_term;
     double t0;
@@ -508,7 +510,25 @@ int classify_run(classify_args *a, int nfiles, char **files)
     c.a = a;
     c.rc = CLI_EXIT_OK;
     pthread_mutex_init(&c.mu, NULL);
-    err = dc_credentials_load(&creds, a->profile);
+    if (a->local) {
+        dc_endpoint_options eo;
+        dc_endpoint_options_init(&eo, DC_ENDPOINT_OPTIONS_VERSION);
+        eo.auth = DC_AUTH_NONE;
+        eo.extract = a->co.extract;
+        err = dc_model_load_file(&model, a->local);
+        if (err < 0) {
+            rc = cli_error(CLI_EXIT_INPUT, CLASSIFY_CMD, "%s", dc_error_last()->message);
+            goto done;
+        }
+        eo.model = model;
+        err = dc_endpoint_new(&local, &eo);
+        /* requests are signed as ever; the local endpoint does not check */
+        if (err >= 0)
+            err = dc_credentials_new(&creds, "LOCAL", "local", NULL);
+        a->so.local = local;
+    } else {
+        err = dc_credentials_load(&creds, a->profile);
+    }
     if (err < 0) {
         rc = cli_error(cli_exit_code(err), CLASSIFY_CMD, "%s", dc_error_last()->message);
         goto done;
@@ -592,6 +612,8 @@ done:
     cli_strset_free(&c.recorded);
     dc_pacer_free(c.pacer);
     dc_credentials_free(creds);
+    dc_endpoint_free(local);
+    dc_model_free(model);
     pthread_mutex_destroy(&c.mu);
     return rc;
 }

@@ -39,6 +39,7 @@ enum {
     OPT_FORCE,
     OPT_PROGRESS,
     OPT_SUMMARY,
+    OPT_LOCAL,
 };
 
 static void print_help(void)
@@ -54,6 +55,9 @@ static void print_help(void)
         "Options:\n"
         "      --endpoint-arn ARN   the document classifier endpoint (decides region and host)\n"
         "      --text TEXT          classify this text instead of files\n"
+        "      --local MODEL        answer with a model made by docclass train, in this\n"
+        "                           process, as `docclass serve --model` would: nothing is\n"
+        "                           sent and no credentials are needed\n"
         "  -c, --config FILE        DocumentReaderConfig JSON (sent with Bytes of a PDF or\n"
         "                           an image only)\n"
         "      --send MODE          auto (default): Bytes where the service reads the type\n"
@@ -226,6 +230,9 @@ static int parse_option(classify_args *a, int c, char **argv)
     if (r != -2)
         return r;
     switch (c) {
+    case OPT_LOCAL:
+        a->local = optarg;
+        break;
     case OPT_ARN:
         a->arn = optarg;
         break;
@@ -278,6 +285,7 @@ static int parse_args(classify_args *a, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"endpoint-arn", required_argument, NULL, OPT_ARN},
+        {"local", required_argument, NULL, OPT_LOCAL},
         {"text", required_argument, NULL, OPT_TEXT},
         {"config", required_argument, NULL, 'c'},
         {"send", required_argument, NULL, OPT_SEND},
@@ -322,8 +330,10 @@ static int parse_args(classify_args *a, int argc, char **argv)
     }
     if (a->show_creds)
         return optind < argc ? cli_usage(CMD, "--show-credentials-source takes no FILE") : -1;
+    if (!a->arn && a->local)
+        a->arn = CLASSIFY_LOCAL_ARN;
     if (!a->arn)
-        return cli_usage(CMD, "--endpoint-arn is required");
+        return cli_usage(CMD, "--endpoint-arn is required (or --local MODEL)");
     if (a->text && (optind < argc || a->files_from || a->from_results))
         return cli_usage(CMD, "give --text or inputs, not both");
     if (a->from_results && (optind < argc || a->files_from))

@@ -609,7 +609,7 @@ static double log_loss(const scored *s, double t, double *ece)
 static double fit_temperature(const scored *s)
 {
     const double g = 0.6180339887498949;
-    double a = log(0.05), b = log(20.0), c1, c2, f1, f2;
+    double a = log(0.5), b = log(10.0), c1, c2, f1, f2; /* sharper than 1/2 only fits noise */
     int i;
 
     c1 = b - g * (b - a);

@@ -162,8 +162,11 @@ int dc_send_options_resolve(dc_send_options *out, const dc_send_options *in)
     if (err < 0)
         return err;
     memset(&o, 0, sizeof(o));
-    /* versions 1 and 2 end before pacer: read no further than they go */
-    memcpy(&o, in, in->version < 3 ? offsetof(dc_send_options, pacer) : sizeof(o));
+    /* versions 1 and 2 end before pacer, 3 before local: read no further than they go */
+    memcpy(&o, in,
+           in->version < 3   ? offsetof(dc_send_options, pacer)
+           : in->version < 4 ? offsetof(dc_send_options, local)
+                             : sizeof(o));
     if (in->version == 1) /* verify_tls: 1 was on */
         o.no_verify_tls = !o.no_verify_tls;
     o.version = DC_SEND_OPTIONS_VERSION;

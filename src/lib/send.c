@@ -112,6 +112,10 @@ int dc_sender_new(dc_sender **out, const dc_send_options *opts)
         err = split_url(s);
     if (err < 0)
         goto done;
+    if (opts->local) {
+        err = dc_endpoint__transport(&s->t, opts->local);
+        goto done;
+    }
     ho.ca_bundle = opts->ca_bundle ? opts->ca_bundle : getenv("AWS_CA_BUNDLE");
     ho.verify_tls = !opts->no_verify_tls;
     ho.connect_timeout = opts->connect_timeout;

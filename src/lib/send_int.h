@@ -156,6 +156,9 @@ typedef struct {
 #define DC_HTTP_BODY_MAX ((size_t)16 << 20) /* response cap */
 
 int dc_http__curl_new(dc_transport **out, const dc_http_options *o);
+/* endpoint.c: a transport answered by a local endpoint (no network). */
+struct dc_endpoint;
+int dc_endpoint__transport(dc_transport **out, struct dc_endpoint *ep);
 void dc_http__reply_init(dc_http_reply *rep);
 void dc_http__reply_dispose(dc_http_reply *rep);
 
