@@ -376,6 +376,17 @@ static enum MHD_Result send_reply(struct MHD_Connection *mhd, const dc_reply *r)
     return send_json(mhd, (unsigned)dc_reply_status(r), b, len, dc_reply_request_id(r));
 }
 
+static enum MHD_Result send_too_big(server *s, struct MHD_Connection *mhd)
+{
+    static const char big[] = "{\"__type\":\"RequestEntityTooLargeException\",\"Message\":"
+                              "\"Request body too large\"}";
+
+    pthread_mutex_lock(&s->mu);
+    s->refused++;
+    pthread_mutex_unlock(&s->mu);
+    return send_json(mhd, 413, big, sizeof(big) - 1, NULL);
+}
+
 typedef struct {
     dc_http_header h[HEADERS_MAX];
     size_t n;
@@ -422,8 +433,10 @@ static enum MHD_Result on_request(void *cls,
             c->health = 1;
             return MHD_YES;
         }
-        if (cl && strtoull(cl, NULL, 10) > BODY_CAP)
+        if (cl && strtoull(cl, NULL, 10) > BODY_CAP) {
             c->too_big = 1; /* refused before the body is read */
+            return send_too_big(s, mhd);
+        }
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -458,14 +471,8 @@ static enum MHD_Result on_request(void *cls,
         static const char ok[] = "{\"status\":\"ok\"}";
         return send_json(mhd, 200, ok, sizeof(ok) - 1, NULL);
     }
-    if (c->too_big) {
-        static const char big[] = "{\"__type\":\"RequestEntityTooLargeException\",\"Message\":"
-                                  "\"Request body too large\"}";
-        pthread_mutex_lock(&s->mu);
-        s->refused++;
-        pthread_mutex_unlock(&s->mu);
-        return send_json(mhd, 413, big, sizeof(big) - 1, NULL);
-    }
+    if (c->too_big)
+        return send_too_big(s, mhd);
     {
         header_list hl;
         dc_http_call req;
