@@ -38,8 +38,8 @@ typedef struct {
 } dc_endpoint_options;
 
 #define DC_ENDPOINT_OPTIONS_VERSION 1
-#define DC_ENDPOINT_OPTIONS_INIT                                                     \
-    {                                                                                \
+#define DC_ENDPOINT_OPTIONS_INIT                                                   \
+    {                                                                              \
         .version = DC_ENDPOINT_OPTIONS_VERSION, .extract = DC_EXTRACT_OPTIONS_INIT \
     }
 
@@ -82,10 +82,8 @@ DC_API void dc_endpoint_free(dc_endpoint *ep);
  * or another operation's answer).
  * @return DC_OK, or DC_ENOMEM (neither set).
  */
-DC_API int dc_endpoint_check(dc_endpoint *ep,
-                             const dc_http_call *req,
-                             dc_call **call,
-                             dc_reply **reply);
+DC_API int
+dc_endpoint_check(dc_endpoint *ep, const dc_http_call *req, dc_call **call, dc_reply **reply);
 
 /**
  * Answer a checked call as the service would: Text is scored as it is;
@@ -117,8 +115,8 @@ DC_API const char *dc_reply_request_id(const dc_reply *r);
 /** The error's type (e.g. "InvalidRequestException"), NULL for a success. */
 DC_API const char *dc_reply_error_type(const dc_reply *r);
 /** A reply from its parts (e.g. what a forwarded request got back). */
-DC_API int dc_reply_new(
-    dc_reply **out, int status, const char *body, size_t len, const char *request_id);
+DC_API int
+dc_reply_new(dc_reply **out, int status, const char *body, size_t len, const char *request_id);
 DC_API void dc_reply_free(dc_reply *r);
 
 /**

@@ -79,10 +79,8 @@ typedef struct dc_model dc_model;
  *             recall, F1, support; calibration); NULL to skip; dc_free()
  * @return DC_OK, DC_EINVAL (fewer than 2 classes, bad option), DC_ENOMEM.
  */
-DC_API int dc_model_train(dc_model **out,
-                          char **report,
-                          const dc_trainset *ts,
-                          const dc_train_options *opts);
+DC_API int
+dc_model_train(dc_model **out, char **report, const dc_trainset *ts, const dc_train_options *opts);
 
 /**
  * Evaluate a model on labelled texts (e.g. the same documents read another

@@ -39,7 +39,8 @@ typedef struct {
 } classify_args;
 
 /* The ARN --local uses when none is given: requests need one. */
-#define CLASSIFY_LOCAL_ARN "arn:aws:comprehend:us-east-1:000000000000:document-classifier-endpoint/local"
+#define CLASSIFY_LOCAL_ARN \
+    "arn:aws:comprehend:us-east-1:000000000000:document-classifier-endpoint/local"
 
 /* Classify the inputs (argv's FILEs and folders, --files-from, or the
  * records of --from-results; or --text) and write their records. Returns

@@ -32,10 +32,10 @@
 
 #define CMD "serve"
 
-#define BODY_CAP        ((size_t)14 << 20) /* 10 MB of Bytes as base64, and the JSON */
-#define HEADER_SPACE    ((size_t)64 << 10) /* a connection's header memory (MHD) */
+#define BODY_CAP         ((size_t)14 << 20) /* 10 MB of Bytes as base64, and the JSON */
+#define HEADER_SPACE     ((size_t)64 << 10) /* a connection's header memory (MHD) */
 #define QUEUE_PER_WORKER 16
-#define HEADERS_MAX     64
+#define HEADERS_MAX      64
 
 enum {
     OPT_HOST = 256,
@@ -205,8 +205,8 @@ static int local_answer(server *s, const dc_call *call, dc_reply **out)
 }
 
 /* Forward the call, re-signed, and keep the service's answer unchanged. */
-static int forward(server *s, const dc_call *call, dc_sender **sender, char **sender_arn,
-                   dc_reply **out)
+static int
+forward(server *s, const dc_call *call, dc_sender **sender, char **sender_arn, dc_reply **out)
 {
     const char *arn = dc_call_endpoint_arn(call), *body;
     dc_request *req = NULL;
@@ -233,8 +233,8 @@ static int forward(server *s, const dc_call *call, dc_sender **sender, char **se
         err = dc_sender_send(&resp, *sender, req);
     if (resp) {
         const char *rb = dc_response_body(resp, &len);
-        err = dc_reply_new(out, (int)dc_response_status(resp), rb, len,
-                           dc_response_request_id(resp));
+        err =
+            dc_reply_new(out, (int)dc_response_status(resp), rb, len, dc_response_request_id(resp));
     } else if (err != DC_ENOMEM) {
         char msg[600];
         (void)snprintf(msg, sizeof(msg), "forwarding failed: %s", dc_error_last()->message);
@@ -348,11 +348,8 @@ static void *worker(void *arg)
 
 /* ---------------------------------------------------------------- HTTP */
 
-static enum MHD_Result send_json(struct MHD_Connection *mhd,
-                                 unsigned status,
-                                 const char *body,
-                                 size_t len,
-                                 const char *rid)
+static enum MHD_Result send_json(
+    struct MHD_Connection *mhd, unsigned status, const char *body, size_t len, const char *rid)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
@@ -392,8 +389,8 @@ typedef struct {
     size_t n;
 } header_list;
 
-static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                      const char *value)
+static enum MHD_Result
+collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
     header_list *l = cls;
 
@@ -607,24 +604,40 @@ static int parse_args(serve_args *a, int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:j:qh", longs, NULL)) != -1) {
         switch (c) {
-        case OPT_HOST: a->host = optarg; break;
+        case OPT_HOST:
+            a->host = optarg;
+            break;
         case 'p':
             if (cli_parse_num(optarg, 0, 65535, &v) < 0 || v != (long)v)
                 return cli_usage(CMD, "--port: '%s' is not a port (0-65535)", optarg);
             a->port = (long)v;
             break;
-        case OPT_PORT_FILE: a->port_file = optarg; break;
-        case OPT_MODEL: a->model = optarg; break;
-        case OPT_FORWARD: a->forward = 1; break;
-        case OPT_FORWARD_URL: a->forward_url = optarg; break;
+        case OPT_PORT_FILE:
+            a->port_file = optarg;
+            break;
+        case OPT_MODEL:
+            a->model = optarg;
+            break;
+        case OPT_FORWARD:
+            a->forward = 1;
+            break;
+        case OPT_FORWARD_URL:
+            a->forward_url = optarg;
+            break;
         case OPT_AUTH:
             if (strcmp(optarg, "sigv4") != 0 && strcmp(optarg, "none") != 0)
                 return cli_usage(CMD, "--auth: '%s' is not sigv4 or none", optarg);
             a->auth_none = strcmp(optarg, "none") == 0;
             break;
-        case OPT_KEYS: a->keys = optarg; break;
-        case OPT_PROFILE: a->profile = optarg; break;
-        case OPT_LOG: a->log = optarg; break;
+        case OPT_KEYS:
+            a->keys = optarg;
+            break;
+        case OPT_PROFILE:
+            a->profile = optarg;
+            break;
+        case OPT_LOG:
+            a->log = optarg;
+            break;
         case 'j':
             if (cli_parse_num(optarg, 1, 256, &v) < 0 || v != (int)v)
                 return cli_usage(CMD, "--jobs: '%s' is not 1 to 256", optarg);
@@ -648,9 +661,14 @@ static int parse_args(serve_args *a, int argc, char **argv)
                 return cli_usage(CMD, "--max-connections: '%s' is not 1 to 65536", optarg);
             a->connections = (unsigned)v;
             break;
-        case 'q': cli_quiet = 1; break;
-        case 'h': print_help(); return CLI_EXIT_OK;
-        default: return cli_usage(CMD, "unknown option");
+        case 'q':
+            cli_quiet = 1;
+            break;
+        case 'h':
+            print_help();
+            return CLI_EXIT_OK;
+        default:
+            return cli_usage(CMD, "unknown option");
         }
     }
     if (optind < argc)
@@ -759,12 +777,12 @@ int cmd_serve(int argc, char **argv)
         started++;
     }
     s.daemon = MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL,
-        NULL, on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)2, MHD_OPTION_CONNECTION_LIMIT, a.connections,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, a.connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)(a.idle + 0.5), MHD_OPTION_CONNECTION_MEMORY_LIMIT, HEADER_SPACE,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_END);
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+        on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)2, MHD_OPTION_CONNECTION_LIMIT, a.connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        a.connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(a.idle + 0.5),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, HEADER_SPACE, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        &s, MHD_OPTION_END);
     if (!s.daemon) {
         rc = cli_error(CLI_EXIT_ERROR, CMD, "cannot listen on %s:%ld: %s", a.host, a.port,
                        strerror(errno));

@@ -183,8 +183,8 @@ static int csv_field(cli_buf *b, const char *s)
 
 /* One RFC 4180 record from *p (fields malloc'd into f[0..*nf)); *p moves
  * past it. 1 record, 0 end, -1 malformed (why). */
-static int csv_record(const char **p, const char *end, char **f, size_t max, size_t *nf,
-                      const char **why)
+static int
+csv_record(const char **p, const char *end, char **f, size_t max, size_t *nf, const char **why)
 {
     const char *s = *p;
     cli_buf cur = CLI_BUF_INIT;
@@ -281,8 +281,9 @@ static int read_csv(const char *path, rows *out, int text_column)
             continue; /* an empty line */
         }
         if (nf != 2) {
-            rc = cli_error(CLI_EXIT_INPUT, CMD, "%s: record %zu has %zu fields, not 2 "
-                                                "(label,%s)",
+            rc = cli_error(CLI_EXIT_INPUT, CMD,
+                           "%s: record %zu has %zu fields, not 2 "
+                           "(label,%s)",
                            path, line, nf, text_column ? "text" : "path");
             while (nf)
                 free(f[--nf]);
@@ -462,9 +463,9 @@ static int child_extract(void *payload, int fd)
 }
 
 typedef struct {
-    rows *docs;           /* inputs (path, labels) */
-    char ***pages;        /* out: per doc, its page texts (NULL-terminated) */
-    char **errors;        /* out: per doc, why it was skipped */
+    rows *docs;    /* inputs (path, labels) */
+    char ***pages; /* out: per doc, its page texts (NULL-terminated) */
+    char **errors; /* out: per doc, why it was skipped */
     const dc_extract_options *xo;
     cli_limits lim;
     size_t next, done;
@@ -524,16 +525,15 @@ static void *extract_worker(void *arg)
         pthread_mutex_lock(&p->mu);
         p->done++;
         if (p->progress)
-            (void)fprintf(stderr, "\rdocclass: train: extracted %zu of %zu", p->done,
-                          p->docs->n);
+            (void)fprintf(stderr, "\rdocclass: train: extracted %zu of %zu", p->done, p->docs->n);
         pthread_mutex_unlock(&p->mu);
     }
     return NULL;
 }
 
 /* Documents -> rows of text (one a document, or one a page). */
-static int extract_all(rows *docs, rows *out, const dc_extract_options *xo, int jobs,
-                       int per_page, size_t *skipped)
+static int extract_all(
+    rows *docs, rows *out, const dc_extract_options *xo, int jobs, int per_page, size_t *skipped)
 {
     pool_t p;
     pthread_t *t = calloc((size_t)jobs, sizeof(pthread_t));
@@ -654,13 +654,13 @@ static int check_limits(const rows *r, int multi, char delim, size_t csv_bytes, 
     char *labels[128];
     int rc = -1;
 
-#define PROBLEM(...)                                                                          \
-    do {                                                                                      \
-        problems++;                                                                           \
-        if (ignore)                                                                           \
-            cli_warn("train: " __VA_ARGS__);                                                  \
-        else                                                                                  \
-            (void)cli_error(CLI_EXIT_REFUSED, CMD, __VA_ARGS__);                              \
+#define PROBLEM(...)                                             \
+    do {                                                         \
+        problems++;                                              \
+        if (ignore)                                              \
+            cli_warn("train: " __VA_ARGS__);                     \
+        else                                                     \
+            (void)cli_error(CLI_EXIT_REFUSED, CMD, __VA_ARGS__); \
     } while (0)
 
     for (i = 0; i < r->n; i++) {
@@ -761,14 +761,33 @@ static int parse_args(train_args *a, int argc, char **argv)
     a->delim = '|';
     a->folds = 5;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "c:j:qh", longs, NULL)) != -1) {
+    for (;;) {
+        c = getopt_long(argc, argv, "c:j:qh", longs, NULL);
+        if (c == -1 && optind < argc && !a->folder && strcmp(argv[optind - 1], "--") != 0) {
+            a->folder = argv[optind++]; /* FOLDER may come before options */
+            continue;
+        }
+        if (c == -1)
+            break;
         switch (c) {
-        case 'c': a->config = optarg; break;
-        case OPT_MANIFEST: a->manifest = optarg; break;
-        case OPT_FROM_CSV: a->from_csv = optarg; break;
-        case OPT_PER_PAGE: a->per_page = 1; break;
-        case OPT_CSV: a->csv = optarg; break;
-        case OPT_MODEL: a->model = optarg; break;
+        case 'c':
+            a->config = optarg;
+            break;
+        case OPT_MANIFEST:
+            a->manifest = optarg;
+            break;
+        case OPT_FROM_CSV:
+            a->from_csv = optarg;
+            break;
+        case OPT_PER_PAGE:
+            a->per_page = 1;
+            break;
+        case OPT_CSV:
+            a->csv = optarg;
+            break;
+        case OPT_MODEL:
+            a->model = optarg;
+            break;
         case OPT_MODE:
             if (strcmp(optarg, "multi-class") != 0 && strcmp(optarg, "multi-label") != 0)
                 return cli_usage(CMD, "--mode: '%s' is not multi-class or multi-label", optarg);
@@ -804,22 +823,37 @@ static int parse_args(train_args *a, int argc, char **argv)
                 return cli_usage(CMD, "--epochs: '%s' is not 1 to 1000", optarg);
             a->epochs = (int)v;
             break;
-        case OPT_EVALUATE: a->evaluate = optarg; break;
-        case OPT_LOAD: a->load = optarg; break;
-        case OPT_REPORT: a->report = optarg; break;
-        case OPT_IGNORE_LIMITS: a->ignore = 1; break;
-        case OPT_PASSWORD: a->password = optarg; break;
+        case OPT_EVALUATE:
+            a->evaluate = optarg;
+            break;
+        case OPT_LOAD:
+            a->load = optarg;
+            break;
+        case OPT_REPORT:
+            a->report = optarg;
+            break;
+        case OPT_IGNORE_LIMITS:
+            a->ignore = 1;
+            break;
+        case OPT_PASSWORD:
+            a->password = optarg;
+            break;
         case 'j':
             if (cli_parse_num(optarg, 1, 256, &v) < 0 || v != (int)v)
                 return cli_usage(CMD, "--jobs: '%s' is not 1 to 256", optarg);
             a->jobs = (int)v;
             break;
-        case 'q': cli_quiet = 1; break;
-        case 'h': print_help(); return CLI_EXIT_OK;
-        default: return cli_usage(CMD, "unknown option");
+        case 'q':
+            cli_quiet = 1;
+            break;
+        case 'h':
+            print_help();
+            return CLI_EXIT_OK;
+        default:
+            return cli_usage(CMD, "unknown option");
         }
     }
-    if (optind < argc)
+    if (optind < argc && !a->folder)
         a->folder = argv[optind++];
     if (optind < argc)
         return cli_usage(CMD, "unexpected argument '%s'", argv[optind]);
@@ -937,8 +971,9 @@ int cmd_train(int argc, char **argv)
     } else {
         rc = a.folder ? walk_tree(&docs, a.folder) : read_csv(a.manifest, &docs, 0);
         if (rc < 0)
-            rc = extract_all(&docs, &texts, &xo, a.jobs ? a.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN),
-                             a.per_page, &skipped);
+            rc = extract_all(&docs, &texts, &xo,
+                             a.jobs ? a.jobs : (int)sysconf(_SC_NPROCESSORS_ONLN), a.per_page,
+                             &skipped);
     }
     if (rc >= 0)
         goto done;
@@ -950,8 +985,12 @@ int cmd_train(int argc, char **argv)
                       texts.n, a.from_csv ? texts.n : docs.n, skipped,
                       a.csv ? ", CSV written to " : "", a.csv ? a.csv : "");
     rc = check_limits(&texts, a.multi, a.delim, csv_bytes, a.ignore);
-    if (rc >= 0 || !a.model)
+    if (rc >= 0)
         goto done;
+    if (!a.model) {
+        rc = CLI_EXIT_OK;
+        goto done;
+    }
     rc = to_trainset(&ts, &texts, a.multi, a.delim);
     if (rc >= 0)
         goto done;
@@ -1003,9 +1042,10 @@ evaluate:
     rc = CLI_EXIT_OK;
     if (a.report) {
         FILE *f = fopen(a.report, "w");
-        if (!f || fprintf(f, "{\"rows\":%zu,\"skipped\":%zu,\"training\":%s,\"evaluation\":%s}\n",
-                          texts.n, skipped, train_report ? train_report : "null",
-                          eval_report ? eval_report : "null") < 0 ||
+        if (!f ||
+            fprintf(f, "{\"rows\":%zu,\"skipped\":%zu,\"training\":%s,\"evaluation\":%s}\n",
+                    texts.n, skipped, train_report ? train_report : "null",
+                    eval_report ? eval_report : "null") < 0 ||
             fclose(f) != 0)
             rc = cli_error(CLI_EXIT_INPUT, CMD, "%s: %s", a.report, strerror(errno));
     }

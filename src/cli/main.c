@@ -22,8 +22,10 @@ static const cli_cmd commands[] = {
     {"classify", cmd_classify, "Send files to ClassifyDocument, one request per page"},
     {"scan", cmd_scan, "Pre-filter folders and archives: routing, admission, cost (no OCR)"},
     {"diff", cmd_diff, "Compare two extractions page by page (CER, WER, HTML report)"},
-    {"serve", cmd_serve, "A local ClassifyDocument endpoint: a local model, or forward and compare"},
-    {"train", cmd_train, "Make Comprehend's training CSV as inference reads it; train a local model"},
+    {"serve", cmd_serve,
+     "A local ClassifyDocument endpoint: a local model, or forward and compare"},
+    {"train", cmd_train,
+     "Make Comprehend's training CSV as inference reads it; train a local model"},
     {"calibrate", cmd_calibrate, "Measure this machine's OCR rate for scan's time forecast"},
 };
 

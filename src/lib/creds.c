@@ -918,8 +918,9 @@ int dc_creds__file_keys(const char *path, dc_cred_vals **out, size_t *n_out)
     }
     ini_dispose(&f);
     if (err >= 0 && n == 0)
-        err = dc_error_set(DC_ECONFIG, "%s: no section with aws_access_key_id and "
-                                       "aws_secret_access_key",
+        err = dc_error_set(DC_ECONFIG,
+                           "%s: no section with aws_access_key_id and "
+                           "aws_secret_access_key",
                            path);
     if (err < 0) {
         for (i = 0; i < n; i++)

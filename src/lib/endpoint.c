@@ -23,8 +23,8 @@
 #include "send_int.h"
 #include "sigv4.h"
 
-#define BODY_MAX   ((size_t)14 << 20) /* 10 MB of Bytes is 13.4 MB of base64 */
-#define SKEW       300.0
+#define BODY_MAX    ((size_t)14 << 20) /* 10 MB of Bytes is 13.4 MB of base64 */
+#define SKEW        300.0
 #define HEADERS_MAX 64
 
 struct dc_endpoint {
@@ -361,9 +361,9 @@ static int same_secret(const char *a, const char *b)
     return d == 0;
 }
 
-#define INVALID_SIG                                                                             \
-    "The request signature we calculated does not match the signature you provided. Check "    \
-    "your AWS Secret Access Key and signing method. Consult the service documentation for "    \
+#define INVALID_SIG                                                                         \
+    "The request signature we calculated does not match the signature you provided. Check " \
+    "your AWS Secret Access Key and signing method. Consult the service documentation for " \
     "details."
 #define BAD_TOKEN "The security token included in the request is invalid."
 
@@ -437,8 +437,8 @@ static int verify(dc_endpoint *ep, const dc_http_call *req, const char *rid, dc_
                            "'Host' or ':authority' must be a 'SignedHeader' in the AWS "
                            "Authorization.");
     {
-        dc_sigv4_request rq = {req->method, req->path, req->query, hs, nh, req->body,
-                               req->body_len};
+        dc_sigv4_request rq = {req->method, req->path, req->query,   hs,
+                               nh,          req->body, req->body_len};
         dc_sigv4_params p = {key->key, key->secret, a.region, a.service, date};
         err = dc_sigv4__sign(&res, &rq, &p);
     }
@@ -501,15 +501,16 @@ static int unbase64(const char *s, size_t n, unsigned char **out, size_t *len)
     return 0;
 }
 
-#define VALIDATION(fmt, ...)                                                                   \
-    reply_error(reply, 400, "ValidationException", NULL, NULL, c->request_id,                  \
+#define VALIDATION(fmt, ...)                                                  \
+    reply_error(reply, 400, "ValidationException", NULL, NULL, c->request_id, \
                 "1 validation error detected: " fmt, __VA_ARGS__)
 
 /* The members of a ClassifyDocument body into c: DC_OK, or *reply set. */
 static int read_members(dc_call *c, json_t *root, dc_reply **reply)
 {
     json_t *arn = json_object_get(root, "EndpointArn"), *text = json_object_get(root, "Text");
-    json_t *bytes = json_object_get(root, "Bytes"), *cfg = json_object_get(root, "DocumentReaderConfig");
+    json_t *bytes = json_object_get(root, "Bytes"),
+           *cfg = json_object_get(root, "DocumentReaderConfig");
     char region[DC_REGION_MAX], partition[32];
     int err;
 
@@ -549,8 +550,7 @@ static int read_members(dc_call *c, json_t *root, dc_reply **reply)
             return dc_error_oom();
         memcpy(c->text, json_string_value(text), c->text_len + 1);
     } else {
-        err = unbase64(json_string_value(bytes), json_string_length(bytes), &c->data,
-                       &c->data_len);
+        err = unbase64(json_string_value(bytes), json_string_length(bytes), &c->data, &c->data_len);
         if (err == -2)
             return dc_error_oom();
         if (err < 0)
@@ -567,10 +567,10 @@ static int read_members(dc_call *c, json_t *root, dc_reply **reply)
         char *s = json_dumps(cfg, JSON_COMPACT);
         if (!s)
             return dc_error_oom();
-        err = json_is_object(cfg) ? dc_config_parse(&c->config, s, strlen(s),
-                                                    "DocumentReaderConfig")
-                                  : dc_error_set(DC_ECONFIG, "DocumentReaderConfig is not an "
-                                                             "object");
+        err = json_is_object(cfg)
+                  ? dc_config_parse(&c->config, s, strlen(s), "DocumentReaderConfig")
+                  : dc_error_set(DC_ECONFIG, "DocumentReaderConfig is not an "
+                                             "object");
         if (err >= 0)
             err = dc_config_validate(&c->config, "DocumentReaderConfig");
         free(s);
@@ -613,9 +613,8 @@ int dc_endpoint_check(dc_endpoint *ep, const dc_http_call *req, dc_call **call, 
         goto done;
     }
     if (req->body_len > BODY_MAX) {
-        err = reply_error(reply, 413, "RequestEntityTooLargeException", NULL, NULL,
-                          c->request_id, "request body of %zu bytes (at most %zu)", req->body_len,
-                          BODY_MAX);
+        err = reply_error(reply, 413, "RequestEntityTooLargeException", NULL, NULL, c->request_id,
+                          "request body of %zu bytes (at most %zu)", req->body_len, BODY_MAX);
         goto done;
     }
     root = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &jerr);
@@ -706,8 +705,7 @@ static int answer_text(dc_endpoint *ep, const dc_call *c, dc_reply **reply)
     int err;
 
     if (c->text_len > DC_RT_TEXT_BYTES)
-        return reply_error(reply, 400, "TextSizeLimitExceededException", NULL, NULL,
-                           c->request_id,
+        return reply_error(reply, 400, "TextSizeLimitExceededException", NULL, NULL, c->request_id,
                            "Input text size exceeds limit. Max length of request text allowed is "
                            "%u bytes while in this request the text size is %zu bytes",
                            (unsigned)DC_RT_TEXT_BYTES, c->text_len);
@@ -738,8 +736,8 @@ static int extract_error(dc_reply **reply, const dc_call *c, int code)
         return code;
     if (code == DC_EOCR || code == DC_ETIMEOUT || code == DC_EMEMORY || code == DC_ERROR ||
         code == DC_ECRASH)
-        return reply_error(reply, 500, "InternalServerException", NULL, NULL, c->request_id,
-                           "%s", msg);
+        return reply_error(reply, 500, "InternalServerException", NULL, NULL, c->request_id, "%s",
+                           msg);
     return reply_error(reply, 400, "InvalidRequestException", "INVALID_DOCUMENT", detail,
                        c->request_id, "%s", msg);
 }
@@ -766,8 +764,8 @@ static int answer_bytes(dc_endpoint *ep, const dc_call *c, dc_reply **reply)
         dc_document_refusal(doc, 0, &code, &exc, &msg);
         err = reply_error(reply, strcmp(exc, "InternalServerException") == 0 ? 500 : 400, exc,
                           strcmp(exc, "InvalidRequestException") == 0 ? "INVALID_DOCUMENT" : NULL,
-                          strcmp(exc, "InvalidRequestException") == 0 ? code : NULL,
-                          c->request_id, "%s", msg);
+                          strcmp(exc, "InvalidRequestException") == 0 ? code : NULL, c->request_id,
+                          "%s", msg);
         goto done;
     }
     npages = dc_document_page_count(doc);
@@ -792,16 +790,16 @@ static int answer_bytes(dc_endpoint *ep, const dc_call *c, dc_reply **reply)
         int page;
         const char *code, *msg;
         dc_document_note(doc, DC_NOTES_ERRORS, i, &page, &code, &msg);
-        json_array_append_new(errs, json_pack("{s:i,s:s,s:s}", "Page", page, "ErrorCode", code,
-                                              "ErrorMessage", msg));
+        json_array_append_new(
+            errs, json_pack("{s:i,s:s,s:s}", "Page", page, "ErrorCode", code, "ErrorMessage", msg));
     }
     n = dc_document_note_count(doc, DC_NOTES_WARNINGS);
     for (i = 0; i < n; i++) {
         int page;
         const char *code, *msg;
         dc_document_note(doc, DC_NOTES_WARNINGS, i, &page, &code, &msg);
-        json_array_append_new(warns, json_pack("{s:i,s:s,s:s}", "Page", page, "WarnCode", code,
-                                               "WarnMessage", msg));
+        json_array_append_new(
+            warns, json_pack("{s:i,s:s,s:s}", "Page", page, "WarnCode", code, "WarnMessage", msg));
     }
     for (i = 0; i < npages && err >= 0; i++) {
         dc_doctype type;
@@ -809,18 +807,18 @@ static int answer_bytes(dc_endpoint *ep, const dc_call *c, dc_reply **reply)
         size_t nch = 0, tl = 0;
         const char *text = dc_document_page_text(doc, i, &tl);
         dc_document_page_info(doc, i, &type, &ex, &nch);
-        json_array_append_new(chars, json_pack("{s:i,s:I}", "Page", (int)i + 1, "Count",
-                                               (json_int_t)nch));
-        json_array_append_new(types, json_pack("{s:i,s:s}", "Page", (int)i + 1, "Type",
-                                               dc_doctype_name(type)));
+        json_array_append_new(chars,
+                              json_pack("{s:i,s:I}", "Page", (int)i + 1, "Count", (json_int_t)nch));
+        json_array_append_new(
+            types, json_pack("{s:i,s:s}", "Page", (int)i + 1, "Type", dc_doctype_name(type)));
         if (classes && nch <= DC_RT_PAGE_CHARS)
             err = add_classes(classes, ep->o.model, text ? text : "", tl, (int)i + 1);
     }
     if (classes)
         json_object_set_new(v, classes_key(ep->o.model), classes);
-    json_object_set_new(v, "DocumentMetadata",
-                        json_pack("{s:I,s:o}", "Pages", (json_int_t)npages,
-                                  "ExtractedCharacters", chars));
+    json_object_set_new(
+        v, "DocumentMetadata",
+        json_pack("{s:I,s:o}", "Pages", (json_int_t)npages, "ExtractedCharacters", chars));
     json_object_set_new(v, "DocumentType", types);
     json_object_set_new(v, "Errors", errs);
     json_object_set_new(v, "Warnings", warns);
@@ -915,24 +913,23 @@ int dc_reply_compare(char **out,
         return dc_error_oom();
     }
     adm = (predicted->status == 200) == (service->status == 200) &&
-          (predicted->status == 200 || json_equal(json_object_get(a, "reason"),
-                                                  json_object_get(b, "reason")));
-    v = json_pack("{s:s,s:s,s:s,s:I,s:o,s:o}", "request_id", service->request_id[0]
-                                                               ? service->request_id
-                                                               : call->request_id,
-                  "arn", call->arn ? call->arn : "", "input", call->data ? "Bytes" : "Text",
-                  "bytes", (json_int_t)(call->data ? call->data_len : call->text_len),
-                  "docclass", a, "service", b);
+          (predicted->status == 200 ||
+           json_equal(json_object_get(a, "reason"), json_object_get(b, "reason")));
+    v = json_pack("{s:s,s:s,s:s,s:I,s:o,s:o}", "request_id",
+                  service->request_id[0] ? service->request_id : call->request_id, "arn",
+                  call->arn ? call->arn : "", "input", call->data ? "Bytes" : "Text", "bytes",
+                  (json_int_t)(call->data ? call->data_len : call->text_len), "docclass", a,
+                  "service", b);
     if (v) {
         json_t *ta = json_object_get(a, "document_type"), *tb = json_object_get(b, "document_type");
-        json_object_set_new(
-            v, "agree",
-            json_pack("{s:b,s:o,s:o}", "admission", adm, "document_type",
-                      json_array_size(ta) && json_array_size(tb) ? json_boolean(json_equal(ta, tb))
-                                                                 : json_null(),
-                      "characters",
-                      agree_chars(json_object_get(a, "characters"),
-                                  json_object_get(b, "characters"))));
+        json_object_set_new(v, "agree",
+                            json_pack("{s:b,s:o,s:o}", "admission", adm, "document_type",
+                                      json_array_size(ta) && json_array_size(tb)
+                                          ? json_boolean(json_equal(ta, tb))
+                                          : json_null(),
+                                      "characters",
+                                      agree_chars(json_object_get(a, "characters"),
+                                                  json_object_get(b, "characters"))));
         *out = dc_json_dumps(v, JSON_COMPACT);
     }
     json_decref(v);

@@ -28,20 +28,20 @@
 #include "internal.h"
 #include "json_out.h"
 
-#define MODEL_MAGIC        "docclass-model 1\n"
-#define MODEL_VERSION      1
-#define TEXT_MAX           ((size_t)1 << 20) /* bytes of a text read */
-#define TOKEN_MAX          64                /* bytes of a token read */
-#define CLASSES_MAX        1000u
-#define LABEL_MAX          5000u           /* bytes of a class name (the API's limit) */
-#define WEIGHTS_MAX        ((size_t)1 << 26) /* floats: 256 MB */
-#define HEADER_MAX         ((size_t)1 << 20)
-#define DEFAULT_DIMS_LOG2  18u
-#define DEFAULT_EPOCHS     20
-#define DEFAULT_L2         1e-6
-#define DEFAULT_FOLDS      5
-#define BAYES_ALPHA        0.01
-#define ETA0               0.5
+#define MODEL_MAGIC       "docclass-model 1\n"
+#define MODEL_VERSION     1
+#define TEXT_MAX          ((size_t)1 << 20) /* bytes of a text read */
+#define TOKEN_MAX         64                /* bytes of a token read */
+#define CLASSES_MAX       1000u
+#define LABEL_MAX         5000u             /* bytes of a class name (the API's limit) */
+#define WEIGHTS_MAX       ((size_t)1 << 26) /* floats: 256 MB */
+#define HEADER_MAX        ((size_t)1 << 20)
+#define DEFAULT_DIMS_LOG2 18u
+#define DEFAULT_EPOCHS    20
+#define DEFAULT_L2        1e-6
+#define DEFAULT_FOLDS     5
+#define BAYES_ALPHA       0.01
+#define ETA0              0.5
 
 /* ---------------------------------------------------------------- types */
 
@@ -252,8 +252,8 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /* The hashed features of one token (with the previous one for the pair). */
-static int token_features(u32vec *a, const char *tok, size_t n, const char *prev, size_t pn,
-                          size_t mask)
+static int
+token_features(u32vec *a, const char *tok, size_t n, const char *prev, size_t pn, size_t mask)
 {
     char w[TOKEN_MAX + 2];
     size_t i, g;
@@ -288,8 +288,8 @@ static int featurize(sparse *out, const char *text, size_t len, size_t dims, int
         len = TEXT_MAX;
     for (i = 0; i <= len && err >= 0; i++) {
         unsigned char c = i < len ? (unsigned char)text[i] : ' ';
-        int in = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c >= 0x80;
+        int in =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
         if (in) {
             if (n < TOKEN_MAX)
                 tok[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : (c >= '0' && c <= '9') ? '0' : c);
@@ -561,7 +561,7 @@ static int fit(dc_model **out, const corpus *cp, char **classes, const size_t *r
  * per-class precision/recall/F1, macro-F1, log loss and calibration. */
 typedef struct {
     size_t n, k;
-    double *z;     /* n x k logits */
+    double *z; /* n x k logits */
     ts_item *items;
     dc_model_mode mode;
     char **classes;
@@ -679,8 +679,8 @@ static json_t *metrics(const scored *s, double t)
         double f1 = pr + rc > 0 ? 2 * pr * rc / (pr + rc) : 0;
         macro += f1;
         json_object_set_new(per, s->classes[c],
-                            json_pack("{s:f,s:f,s:f,s:i}", "precision", pr, "recall", rc, "f1",
-                                      f1, "support", (json_int_t)(tp[c] + fn[c])));
+                            json_pack("{s:f,s:f,s:f,s:i}", "precision", pr, "recall", rc, "f1", f1,
+                                      "support", (json_int_t)(tp[c] + fn[c])));
     }
     v = json_pack("{s:i,s:f,s:f,s:f,s:f,s:o}", "documents", (json_int_t)s->n, "accuracy",
                   s->n ? correct / (double)s->n : 0, "macro_f1", s->k ? macro / (double)s->k : 0,
@@ -791,8 +791,8 @@ static int assign_folds(size_t *fold, const corpus *cp, size_t n, int k)
     return DC_OK;
 }
 
-static int cross_validate(json_t **out, double *temperature, const corpus *cp, char **classes,
-                          size_t n)
+static int
+cross_validate(json_t **out, double *temperature, const corpus *cp, char **classes, size_t n)
 {
     int k = cp->o->folds, f, err = DC_OK;
     size_t *fold = malloc((n ? n : 1) * sizeof(size_t));
@@ -831,15 +831,14 @@ static int cross_validate(json_t **out, double *temperature, const corpus *cp, c
         err = dc_error_oom();
         goto done;
     }
-    *out = json_pack("{s:i,s:O,s:O,s:O,s:{s:f,s:f,s:f,s:f,s:f}}", "folds", (json_int_t)k,
-                     "accuracy", json_object_get(cal, "accuracy"), "macro_f1",
-                     json_object_get(cal, "macro_f1"), "classes", json_object_get(cal, "classes"),
-                     "calibration", "temperature", *temperature, "log_loss_before",
-                     json_real_value(json_object_get(raw, "log_loss")), "log_loss_after",
-                     json_real_value(json_object_get(cal, "log_loss")), "ece_before",
-                     json_real_value(json_object_get(raw, "expected_calibration_error")),
-                     "ece_after",
-                     json_real_value(json_object_get(cal, "expected_calibration_error")));
+    *out = json_pack(
+        "{s:i,s:O,s:O,s:O,s:{s:f,s:f,s:f,s:f,s:f}}", "folds", (json_int_t)k, "accuracy",
+        json_object_get(cal, "accuracy"), "macro_f1", json_object_get(cal, "macro_f1"), "classes",
+        json_object_get(cal, "classes"), "calibration", "temperature", *temperature,
+        "log_loss_before", json_real_value(json_object_get(raw, "log_loss")), "log_loss_after",
+        json_real_value(json_object_get(cal, "log_loss")), "ece_before",
+        json_real_value(json_object_get(raw, "expected_calibration_error")), "ece_after",
+        json_real_value(json_object_get(cal, "expected_calibration_error")));
     if (!*out)
         err = dc_error_oom();
 done:
@@ -1149,8 +1148,9 @@ int dc_model_load(dc_model **out, const void *data, size_t len)
     if (!data || len < ml || memcmp(s, "docclass-model ", 15) != 0)
         return dc_error_set(DC_ECORRUPT, "not a docclass model (no 'docclass-model' header)");
     if (memcmp(s, MODEL_MAGIC, ml) != 0)
-        return dc_error_set(DC_EUNSUPPORTED, "a docclass model of another version (this one reads "
-                                             "version %d)",
+        return dc_error_set(DC_EUNSUPPORTED,
+                            "a docclass model of another version (this one reads "
+                            "version %d)",
                             MODEL_VERSION);
     nl = memchr(s + ml, '\n', len - ml < HEADER_MAX ? len - ml : HEADER_MAX);
     if (!nl)

@@ -341,9 +341,8 @@ int dc_request_new_json(dc_request **out, const char *body, size_t len)
     text = json_object_get(root, "Text");
     r->bytes = !json_is_string(text);
     r->payload = json_is_string(text) ? json_string_length(text) : len;
-    r->chars = json_is_string(text) ? dc_utf8_count(json_string_value(text),
-                                                     json_string_length(text))
-                                    : 0;
+    r->chars =
+        json_is_string(text) ? dc_utf8_count(json_string_value(text), json_string_length(text)) : 0;
 done:
     json_decref(root);
     if (err < 0) {
