@@ -511,6 +511,7 @@ static int read_members(dc_call *c, json_t *root, dc_reply **reply)
     json_t *arn = json_object_get(root, "EndpointArn"), *text = json_object_get(root, "Text");
     json_t *bytes = json_object_get(root, "Bytes"),
            *cfg = json_object_get(root, "DocumentReaderConfig");
+    const dc_reader_config none = DC_READER_CONFIG_INIT;
     char region[DC_REGION_MAX], partition[32];
     int err;
 
@@ -561,16 +562,15 @@ static int read_members(dc_call *c, json_t *root, dc_reply **reply)
                               "length greater than or equal to 1",
                               "bytes");
     }
-    dc_reader_config cc = DC_READER_CONFIG_INIT;
-    c->config = cc;
+    c->config = none;
     if (cfg && !json_is_null(cfg)) {
-        char *s = json_dumps(cfg, JSON_COMPACT);
+        char *s;
+        if (!json_is_object(cfg))
+            return VALIDATION("%s", "DocumentReaderConfig is not an object");
+        s = json_dumps(cfg, JSON_COMPACT);
         if (!s)
             return dc_error_oom();
-        err = json_is_object(cfg)
-                  ? dc_config_parse(&c->config, s, strlen(s), "DocumentReaderConfig")
-                  : dc_error_set(DC_ECONFIG, "DocumentReaderConfig is not an "
-                                             "object");
+        err = dc_config_parse(&c->config, s, strlen(s), "DocumentReaderConfig");
         if (err >= 0)
             err = dc_config_validate(&c->config, "DocumentReaderConfig");
         free(s);

@@ -278,8 +278,12 @@ int dc_send_options_init(dc_send_options *opts, int version)
 
     if (err < 0)
         return err;
-    /* versions 1 and 2 end before pacer: a caller's struct of theirs is that long */
-    memset(opts, 0, version < 3 ? offsetof(dc_send_options, pacer) : sizeof(*opts));
+    /* versions 1 and 2 end before pacer, 3 before local: a caller's struct of theirs is
+     * that long */
+    memset(opts, 0,
+           version < 3   ? offsetof(dc_send_options, pacer)
+           : version < 4 ? offsetof(dc_send_options, local)
+                         : sizeof(*opts));
     opts->version = version;
     if (version == 1) /* there, verify_tls was on at 1 */
         opts->no_verify_tls = 1;

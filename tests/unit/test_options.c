@@ -288,6 +288,56 @@ static void send_v2_layout(void **state)
     free(v2);
 }
 
+/* dc_send_options as version 3 laid it out: it ends before local. */
+typedef struct {
+    old_send_options v2;
+    dc_pacer *pacer;
+} old_send_options_v3;
+
+static void send_v3_layout(void **state)
+{
+    old_send_options_v3 *v3 = malloc(sizeof(*v3));
+    dc_send_options eff;
+
+    (void)state;
+    assert_int_equal(sizeof(*v3), offsetof(dc_send_options, local));
+    assert_non_null(v3);
+    assert_dc_ok(dc_send_options_init((dc_send_options *)v3, 3));
+    assert_null(v3->pacer);
+    v3->v2.timeout = 7;
+    assert_dc_ok(dc_send_options_resolve(&eff, (dc_send_options *)v3));
+    assert_null(eff.local);
+    assert_true(eff.timeout == 7.0);
+    free(v3);
+}
+
+/* The new structs: zero plus the version is the documented default. */
+static void endpoint_and_train_zero_is_default(void **state)
+{
+    dc_endpoint_options ez, efn, einit = DC_ENDPOINT_OPTIONS_INIT;
+    dc_train_options tz, tfn, tinit = DC_TRAIN_OPTIONS_INIT;
+
+    (void)state;
+    memset(&ez, 0, sizeof(ez));
+    ez.version = DC_ENDPOINT_OPTIONS_VERSION;
+    assert_dc_ok(dc_endpoint_options_init(&efn, DC_ENDPOINT_OPTIONS_VERSION));
+    assert_int_equal(efn.auth, DC_AUTH_SIGV4);
+    assert_null(efn.model);
+    assert_true(efn.clock_skew == 0 && einit.clock_skew == 0);
+    assert_int_equal(efn.extract.version, DC_EXTRACT_OPTIONS_VERSION);
+    assert_int_equal(einit.extract.version, DC_EXTRACT_OPTIONS_VERSION);
+    assert_dc_fail(dc_endpoint_options_init(&efn, 2), DC_EINVAL);
+
+    memset(&tz, 0, sizeof(tz));
+    tz.version = DC_TRAIN_OPTIONS_VERSION;
+    assert_dc_ok(dc_train_options_init(&tfn, DC_TRAIN_OPTIONS_VERSION));
+    assert_memory_equal(&tfn, &tz, sizeof(tz));
+    assert_memory_equal(&tinit, &tz, sizeof(tz));
+    assert_int_equal(tz.mode, DC_MODEL_MULTI_CLASS);
+    assert_int_equal(tz.algorithm, DC_MODEL_LOGISTIC);
+    assert_dc_fail(dc_train_options_init(&tfn, 0), DC_EINVAL);
+}
+
 /* The extract options inside classify options may stay all zeros. */
 static void classify_and_report_zero_is_default(void **state)
 {
@@ -326,6 +376,8 @@ int main(void)
         cmocka_unit_test(unknown_versions_are_refused),
         cmocka_unit_test(send_zero_is_default),
         cmocka_unit_test(send_v2_layout),
+        cmocka_unit_test(send_v3_layout),
+        cmocka_unit_test(endpoint_and_train_zero_is_default),
         cmocka_unit_test(classify_and_report_zero_is_default),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
