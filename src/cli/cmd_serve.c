@@ -84,7 +84,7 @@ static void print_help(void)
         "      --request-timeout S  seconds a request's extraction may take (default 120)\n"
         "      --max-memory MB      resident memory of a request's extraction (default 2048)\n"
         "      --idle-timeout S     close a connection silent this long (default 15)\n"
-        "      --max-connections N  connections at once (default 256)\n"
+        "      --max-connections N  connections at once (default 64)\n"
         "      --log FILE           one JSON line a request (with --forward: the comparison)\n"
         "  -q, --quiet              no start and summary lines\n"
         "  -h, --help               print this help and exit\n\n"
@@ -600,7 +600,7 @@ static int parse_args(serve_args *a, int argc, char **argv)
     a->timeout = 120;
     a->idle = 15;
     a->max_memory = (size_t)2048 << 20;
-    a->connections = 256;
+    a->connections = 64;
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:j:qh", longs, NULL)) != -1) {
         switch (c) {
@@ -757,6 +757,11 @@ int cmd_serve(int argc, char **argv)
         nthreads = 1;
     s.queue_max = (size_t)nthreads * QUEUE_PER_WORKER;
     (void)setenv("OMP_THREAD_LIMIT", "1", 0);
+    /* libxml2 and libcrypto set up once, before the threads and the forks */
+    if (dc_library_preload() < 0) {
+        rc = cli_error(CLI_EXIT_ERROR, CMD, "%s", dc_error_last()->message);
+        goto done;
+    }
     /* Signals go to sigwait below, not to any thread. */
     sigemptyset(&set);
     sigaddset(&set, SIGINT);

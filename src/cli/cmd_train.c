@@ -958,6 +958,10 @@ int cmd_train(int argc, char **argv)
             goto done;
     }
     (void)setenv("OMP_THREAD_LIMIT", "1", 0);
+    if (!a.from_csv && !a.load && dc_library_preload() < 0) {
+        rc = cli_error(CLI_EXIT_ERROR, CMD, "%s", dc_error_last()->message);
+        goto done;
+    }
     if (a.load) {
         if (dc_model_load_file(&m, a.load) < 0) {
             rc = cli_error(CLI_EXIT_INPUT, CMD, "%s", dc_error_last()->message);
