@@ -763,11 +763,11 @@ int cmd_serve(int argc, char **argv)
         goto done;
     }
     /* Signals go to sigwait below, not to any thread. */
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, &old);
-    signal(SIGPIPE, SIG_IGN);
+    (void)sigemptyset(&set);
+    (void)sigaddset(&set, SIGINT);
+    (void)sigaddset(&set, SIGTERM);
+    (void)pthread_sigmask(SIG_BLOCK, &set, &old);
+    (void)signal(SIGPIPE, SIG_IGN);
     threads = calloc((size_t)nthreads, sizeof(pthread_t));
     if (!threads) {
         rc = cli_error(CLI_EXIT_ERROR, CMD, "out of memory");

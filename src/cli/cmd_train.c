@@ -666,8 +666,10 @@ static int check_limits(const rows *r, int multi, char delim, size_t csv_bytes, 
     for (i = 0; i < r->n; i++) {
         char *copy = strdup(r->v[i].labels);
         size_t nl;
-        if (!copy)
-            return cli_error(CLI_EXIT_ERROR, CMD, "out of memory");
+        if (!copy) {
+            rc = cli_error(CLI_EXIT_ERROR, CMD, "out of memory");
+            goto done;
+        }
         nl = split_labels(copy, multi, delim, labels, 128);
         for (j = 0; j < nl; j++) {
             size_t c;
@@ -677,6 +679,7 @@ static int check_limits(const rows *r, int multi, char delim, size_t csv_bytes, 
                 klass *p = realloc(k, (nk + 1) * sizeof(*k));
                 if (!p) {
                     free(copy);
+                    rc = cli_error(CLI_EXIT_ERROR, CMD, "out of memory");
                     goto done;
                 }
                 k = p;

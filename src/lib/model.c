@@ -77,6 +77,12 @@ typedef struct {
     size_t n;
 } sparse;
 
+/* An allocation count never 0 (k classes is at least 2 once trained). */
+static size_t nz(size_t n)
+{
+    return n ? n : 1;
+}
+
 /* ---------------------------------------------------------------- options */
 
 int dc_train_options_init(dc_train_options *opts, int version)
@@ -435,9 +441,9 @@ static int new_model(dc_model **out, const dc_train_options *o, size_t k, char *
     m->dims = (size_t)1 << o->dims_log2;
     m->k = k;
     m->temperature = 1.0;
-    m->classes = calloc(k, sizeof(char *));
-    m->w = calloc(k * m->dims, sizeof(float));
-    m->b = calloc(k, sizeof(float));
+    m->classes = calloc(k ? k : 1, sizeof(char *));
+    m->w = calloc((k ? k : 1) * m->dims, sizeof(float));
+    m->b = calloc(k ? k : 1, sizeof(float));
     if (!m->classes || !m->w || !m->b) {
         dc_model_free(m);
         return dc_error_oom();
@@ -455,7 +461,7 @@ static int new_model(dc_model **out, const dc_train_options *o, size_t k, char *
 
 static void train_bayes(dc_model *m, const corpus *cp, const size_t *rows, size_t n)
 {
-    double *total = calloc(m->k, sizeof(double)), *docs = calloc(m->k, sizeof(double));
+    double *total = calloc(nz(m->k), sizeof(double)), *docs = calloc(nz(m->k), sizeof(double));
     size_t r, i, c;
 
     if (!total || !docs) {
@@ -486,7 +492,7 @@ static void train_bayes(dc_model *m, const corpus *cp, const size_t *rows, size_
 static int train_logistic(dc_model *m, const corpus *cp, const size_t *rows, size_t n)
 {
     size_t *order = malloc((n ? n : 1) * sizeof(size_t));
-    double *z = malloc(m->k * sizeof(double)), *p = malloc(m->k * sizeof(double));
+    double *z = malloc(nz(m->k) * sizeof(double)), *p = malloc(nz(m->k) * sizeof(double));
     double scale = 1.0, l2 = cp->o->l2;
     uint64_t rng = cp->o->seed;
     long long t = 0;
@@ -569,7 +575,7 @@ typedef struct {
 
 static double log_loss(const scored *s, double t, double *ece)
 {
-    double *p = malloc(s->k * sizeof(double)), loss = 0;
+    double *p = malloc(nz(s->k) * sizeof(double)), loss = 0;
     double conf[10] = {0}, hit[10] = {0}, cnt[10] = {0};
     size_t r, c;
 
@@ -636,8 +642,9 @@ static double fit_temperature(const scored *s)
 
 static json_t *metrics(const scored *s, double t)
 {
-    double *tp = calloc(s->k, sizeof(double)), *fp = calloc(s->k, sizeof(double));
-    double *fn = calloc(s->k, sizeof(double)), *p = malloc(s->k * sizeof(double));
+    size_t kk = s->k ? s->k : 1;
+    double *tp = calloc(kk, sizeof(double)), *fp = calloc(kk, sizeof(double));
+    double *fn = calloc(kk, sizeof(double)), *p = malloc(kk * sizeof(double));
     double correct = 0, macro = 0, ece = 0, loss;
     json_t *v = NULL, *per = NULL;
     size_t r, c;
@@ -731,7 +738,7 @@ static int index_labels(dc_trainset *ts, dc_model_mode mode, char ***classes, si
     for (i = 0; i < ts->n; i++) {
         ts_item *it = &ts->items[i];
         free(it->labels);
-        it->labels = malloc(it->nlabels * sizeof(size_t));
+        it->labels = malloc((it->nlabels ? it->nlabels : 1) * sizeof(size_t));
         if (!it->labels) {
             free(all);
             return dc_error_oom();
@@ -777,6 +784,8 @@ static int assign_folds(size_t *fold, const corpus *cp, size_t n, int k)
 
     if (!order)
         return dc_error_oom();
+    for (i = 0; i < n; i++)
+        order[i] = i; /* every text has a class below k: all are placed again below */
     for (c = 0; c < cp->k; c++) {
         size_t start = pos;
         for (i = 0; i < n; i++) {
@@ -795,7 +804,7 @@ static int
 cross_validate(json_t **out, double *temperature, const corpus *cp, char **classes, size_t n)
 {
     int k = cp->o->folds, f, err = DC_OK;
-    size_t *fold = malloc((n ? n : 1) * sizeof(size_t));
+    size_t *fold = calloc(n ? n : 1, sizeof(size_t));
     size_t *rows = malloc((n ? n : 1) * sizeof(size_t)), i, nr;
     scored s = {n, cp->k, NULL, cp->items, cp->o->mode, classes};
     json_t *raw = NULL, *cal = NULL;
@@ -1031,7 +1040,7 @@ int dc_model_predict(const dc_model *m, const char *text, size_t len, double *sc
 
     if (!m || !scores || (!text && len))
         return dc_error_set(DC_EINVAL, "no model, text or scores");
-    z = malloc(m->k * sizeof(double));
+    z = malloc(nz(m->k) * sizeof(double));
     if (!z)
         return dc_error_oom();
     err = featurize(&x, text ? text : "", len, m->dims, m->algorithm == DC_MODEL_LOGISTIC);
