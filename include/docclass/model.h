@@ -89,6 +89,15 @@ dc_model_train(dc_model **out, char **report, const dc_trainset *ts, const dc_tr
  */
 DC_API int dc_model_evaluate(char **report, const dc_model *m, const dc_trainset *ts);
 
+/**
+ * A training or evaluation report (the JSON of dc_model_train() or
+ * dc_model_evaluate()) as lines for people: accuracy and macro-F1, then
+ * precision, recall, F1 and support of each class, then the calibration.
+ * @param[out] out dc_free()
+ * @return DC_OK, DC_EINVAL (not such a report), DC_ENOMEM.
+ */
+DC_API int dc_model_report_format(char **out, const char *report);
+
 /** Number of classes (labels). */
 DC_API size_t dc_model_class_count(const dc_model *m);
 /** Name of class @p i. Borrowed. */

@@ -927,12 +927,12 @@ static int to_trainset(dc_trainset **ts, const rows *r, int multi, char delim)
 
 static void print_figures(const char *what, const char *json)
 {
-    const char *acc = strstr(json, "\"accuracy\":"), *f1 = strstr(json, "\"macro_f1\":");
+    char *text = NULL;
 
-    if (cli_quiet || !acc || !f1)
+    if (cli_quiet || dc_model_report_format(&text, json) < 0)
         return;
-    (void)fprintf(stderr, "docclass: train: %s: accuracy %.3f, macro-F1 %.3f\n", what,
-                  strtod(acc + 11, NULL), strtod(f1 + 11, NULL));
+    (void)fprintf(stderr, "docclass: train: %s: %s", what, text);
+    dc_free(text);
 }
 
 int cmd_train(int argc, char **argv)
@@ -1032,7 +1032,7 @@ int cmd_train(int argc, char **argv)
         goto done;
     }
     if (a.folds)
-        print_figures("cross-validated", train_report);
+        print_figures("model", train_report);
 evaluate:
     if (a.evaluate) {
         rc = read_csv(a.evaluate, &eval, 1);

@@ -989,6 +989,68 @@ int dc_model_evaluate(char **report, const dc_model *m, const dc_trainset *tsc)
     return err;
 }
 
+int dc_model_report_format(char **out, const char *report)
+{
+    json_t *root = report ? json_loads(report, 0, NULL) : NULL, *v, *cls, *cal, *c;
+    const char *name;
+    dc_buf b = DC_BUF_INIT;
+    size_t width = 5;
+    int err = DC_OK;
+
+    *out = NULL;
+    v = json_object_get(root, "cross_validation");
+    if (!v)
+        v = root;
+    cls = json_object_get(v, "classes");
+    if (!json_is_object(cls) || !json_is_number(json_object_get(v, "accuracy"))) {
+        json_decref(root);
+        return dc_error_set(DC_EINVAL, "not a model report");
+    }
+    json_object_foreach(cls, name, c)
+    {
+        width = strlen(name) > width ? strlen(name) : width;
+    }
+    width = width > 40 ? 40 : width;
+    dc_buf_init(&b, (size_t)1 << 24);
+    if (json_object_get(v, "folds"))
+        err = dc_buf_printf(&b, "cross-validated (%d folds): ",
+                            (int)json_integer_value(json_object_get(v, "folds")));
+    if (err >= 0)
+        err = dc_buf_printf(&b, "accuracy %.3f, macro-F1 %.3f (%d documents)\n",
+                            json_number_value(json_object_get(v, "accuracy")),
+                            json_number_value(json_object_get(v, "macro_f1")),
+                            (int)json_integer_value(json_object_get(root, "documents")
+                                                        ? json_object_get(root, "documents")
+                                                        : json_object_get(v, "documents")));
+    if (err >= 0)
+        err = dc_buf_printf(&b, "  %-*s  precision  recall     F1  support\n", (int)width, "class");
+    json_object_foreach(cls, name, c)
+    {
+        if (err < 0)
+            break;
+        err = dc_buf_printf(&b, "  %-*.*s  %9.3f  %6.3f  %5.3f  %7d\n", (int)width, (int)width,
+                            name, json_number_value(json_object_get(c, "precision")),
+                            json_number_value(json_object_get(c, "recall")),
+                            json_number_value(json_object_get(c, "f1")),
+                            (int)json_integer_value(json_object_get(c, "support")));
+    }
+    cal = json_object_get(v, "calibration");
+    if (err >= 0 && cal)
+        err = dc_buf_printf(&b,
+                            "  calibration: temperature %.2f, log loss %.3f -> %.3f, "
+                            "expected calibration error %.3f -> %.3f\n",
+                            json_number_value(json_object_get(cal, "temperature")),
+                            json_number_value(json_object_get(cal, "log_loss_before")),
+                            json_number_value(json_object_get(cal, "log_loss_after")),
+                            json_number_value(json_object_get(cal, "ece_before")),
+                            json_number_value(json_object_get(cal, "ece_after")));
+    json_decref(root);
+    if (err >= 0)
+        *out = dc_buf_detach(&b, NULL);
+    dc_buf_dispose(&b);
+    return err < 0 ? err : (*out ? DC_OK : dc_error_oom());
+}
+
 /* ---------------------------------------------------------------- use */
 
 size_t dc_model_class_count(const dc_model *m)

@@ -89,6 +89,15 @@ static void trains_and_predicts(void **state)
         assert_string_equal(dc_model_class_name(m, 1), "letter");
         assert_true(dc_test_contains(report, "\"folds\":5"));
         assert_true(strtod(strstr(report, "\"accuracy\":") + 11, NULL) >= 0.9);
+        {
+            char *text = NULL;
+            assert_dc_ok(dc_model_report_format(&text, report));
+            assert_true(dc_test_contains(text, "cross-validated (5 folds): accuracy"));
+            assert_true(dc_test_contains(text, "  letter "));
+            assert_true(dc_test_contains(text, "calibration: temperature"));
+            dc_free(text);
+            assert_dc_fail(dc_model_report_format(&text, "{\"x\":1}"), DC_EINVAL);
+        }
         assert_true(top(m, "please remit the payment, total due net of tax", &best) > 0.5);
         assert_string_equal(dc_model_class_name(m, best), "invoice");
         (void)top(m, "dear friend, sincerely yours, kindly", &best);
