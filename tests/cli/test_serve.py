@@ -54,7 +54,7 @@ def aws_env(tmp_path, key=KEY, secret=SECRET):
 
 
 def aws_cli(s, tmp_path, *args, key=KEY, secret=SECRET):
-    aws = shutil.which("aws")
+    aws = "/usr/bin/aws" if os.access("/usr/bin/aws", os.X_OK) else shutil.which("aws")
     if not aws:
         pytest.skip("the AWS CLI is not installed (scripts/setup installs Debian's awscli)")
     p = subprocess.run([aws, "comprehend", "classify-document", "--endpoint-url", s.url,
