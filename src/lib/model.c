@@ -615,7 +615,7 @@ static double log_loss(const scored *s, double t, double *ece)
 static double fit_temperature(const scored *s)
 {
     const double g = 0.6180339887498949;
-    double a = log(0.5), b = log(10.0), c1, c2, f1, f2; /* sharper than 1/2 only fits noise */
+    double a = log(0.25), b = log(100.0), c1, c2, f1, f2; /* beyond: fitting noise */
     int i;
 
     c1 = b - g * (b - a);
