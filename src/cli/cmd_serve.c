@@ -543,7 +543,7 @@ static void on_completed(void *cls,
     if (!c)
         return;
     pthread_mutex_lock(&s->mu);
-    if (c->call) {
+    if (c->handed) {
         s->in_flight--;
         if (c->reply && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
             s->answered++;

@@ -362,3 +362,36 @@ def test_bounded_load(tmp_path, model):
     assert res["unexpected"] == 0, res
     assert res["ok"] > 0 and res["refused"] > 0
     assert res["rss_end_mb"] < res["rss_mid_mb"] * 1.5 + 20, res
+
+
+def test_throttled_when_the_queue_is_full(tmp_path, model):
+    """One worker, a queue of 16: of 24 OCR requests at once some get the
+    service's ThrottlingException, the rest their answer, and the server
+    still stops at once (requests refused at the queue are not in flight)."""
+    with ss.Serve(DOCCLASS, tmp_path, ["--model", model, "-j", "1"]) as s:
+        sign = ss.signer(s, KEY, SECRET)
+        with open(os.path.join(SAMPLES, "scan.png"), "rb") as f:
+            body = ('{"EndpointArn":"%s","Bytes":"%s"}'
+                    % (ARN, base64.b64encode(f.read()).decode())).encode()
+        got = []
+        mu = threading.Lock()
+
+        def go():
+            st, data, _ = ss.raw(s.port, "POST", "/", body,
+                                 sign("Comprehend_20171127.ClassifyDocument", body))
+            with mu:
+                got.append((st, json.loads(data).get("__type")))
+        threads = [threading.Thread(target=go) for _ in range(24)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(300)
+        throttled = sum(1 for g in got if g == (400, "ThrottlingException"))
+        assert len(got) == 24
+        assert throttled >= 1, got
+        assert all(g == (200, None) for g in got if g[1] != "ThrottlingException"), got
+        t0 = time.monotonic()
+        s.proc.send_signal(signal.SIGTERM)
+        assert s.proc.wait(30) == 0
+        assert time.monotonic() - t0 < 10
+        assert "%d throttled" % throttled in s.stderr_text()
