@@ -148,15 +148,19 @@ def test_signatures_refused_as_the_service_refuses(server):
         with pytest.raises(botocore.exceptions.ClientError) as e:
             client(server, key, secret).classify_document(EndpointArn=ARN, Text="x")
         assert e.value.response["Error"]["Code"] == code
-    # a request signed 20 minutes ago
+    # a request signed 20 minutes ago (botocore's Python signer with its clock moved back:
+    # the client may sign with awscrt's, which has a clock of its own)
     past = datetime.datetime.utcnow() - datetime.timedelta(minutes=20)
+    body = ('{"EndpointArn":"%s","Text":"x"}' % ARN).encode()
     with mock.patch("botocore.auth.datetime") as dt:
         dt.datetime.utcnow.return_value = past
         dt.datetime.now.return_value = past
-        with pytest.raises(botocore.exceptions.ClientError) as e:
-            client(server).classify_document(EndpointArn=ARN, Text="x")
-    assert e.value.response["Error"]["Code"] == "InvalidSignatureException"
-    assert "Signature expired" in e.value.response["Error"]["Message"]
+        headers = ss.signer(server, KEY, SECRET)("Comprehend_20171127.ClassifyDocument", body)
+    assert headers["X-Amz-Date"] == past.strftime("%Y%m%dT%H%M%SZ")
+    st, got, _ = ss.raw(server.port, "POST", "/", body, headers)
+    err = json.loads(got)
+    assert (st, err["__type"]) == (400, "InvalidSignatureException")
+    assert err["Message"].startswith("Signature expired: " + headers["X-Amz-Date"])
     # unsigned, and signed but missing X-Amz-Date
     st, body, _ = ss.raw(server.port, "POST", "/", b'{"EndpointArn":"%s","Text":"x"}' % ARN.encode(),
                          {"X-Amz-Target": "Comprehend_20171127.ClassifyDocument",
@@ -227,6 +231,7 @@ class Upstream:
                                b'"Type":"IMAGE"}],"Errors":[],"Warnings":[]}'), 200
                 else:
                     out, st = b'{"Classes": [{"Name": "upstream", "Score": 0.5}]}', 200
+                up.last = out  # before the answer leaves: the client compares at once
                 self.send_response(st)
                 self.send_header("Content-Type", "application/x-amz-json-1.1")
                 self.send_header("x-amzn-RequestId", "11111111-2222-3333-4444-%012d"
@@ -234,7 +239,6 @@ class Upstream:
                 self.send_header("Content-Length", str(len(out)))
                 self.end_headers()
                 self.wfile.write(out)
-                up.last = out
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
         self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
