@@ -164,7 +164,15 @@ def check_signature(handler, data, key, secret):
 
 def one_page_pdf(text):
     """A one-page digital PDF (Helvetica text), written by hand."""
-    lines = [text[i:i + 70] for i in range(0, len(text), 70)]
+    lines, cur = [], ""
+    for word in text.split():                 # wrapped at spaces, 70 characters a line
+        if cur and len(cur) + 1 + len(word) > 70:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = (cur + " " + word) if cur else word
+    if cur:
+        lines.append(cur)
     ops = "BT /F1 11 Tf 72 720 Td 14 TL " + " ".join(
         "(%s) Tj T*" % ln.replace("\\", "").replace("(", "").replace(")", "") for ln in lines) + " ET"
     objs = ["<< /Type /Catalog /Pages 2 0 R >>",
