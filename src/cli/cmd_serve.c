@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,7 @@ static void print_help(void)
         "      --max-connections N  connections at once (default 64)\n"
         "      --log FILE           one JSON line a request (with --forward: the comparison)\n"
         "  -q, --quiet              no start and summary lines\n"
+        "  -v, --verbose            libmicrohttpd's messages about broken clients, a line each\n"
         "  -h, --help               print this help and exit\n\n"
         "GET /health answers {\"status\":\"ok\"}. SIGTERM or SIGINT stops accepting, lets the\n"
         "requests in flight finish and prints a summary. Exit status: 0 after a signal,\n"
@@ -558,6 +560,29 @@ static void on_completed(void *cls,
     *con_cls = NULL;
 }
 
+/* libmicrohttpd's own messages (a client that broke the protocol, a header
+ * too big): one line each with -v, else none (a hostile client must not
+ * fill the log). */
+static int g_verbose;
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+    size_t n;
+
+    (void)cls;
+    if (!g_verbose)
+        return;
+    (void)vsnprintf(line, sizeof(line), fmt, ap);
+    for (n = 0; line[n]; n++) {
+        if (line[n] == '\n' || line[n] == '\r')
+            line[n] = ' ';
+    }
+    while (n && line[n - 1] == ' ')
+        line[--n] = '\0';
+    (void)fprintf(stderr, "docclass: serve: http: %s\n", line);
+}
+
 /* ---------------------------------------------------------------- main */
 
 typedef struct {
@@ -588,6 +613,7 @@ static int parse_args(serve_args *a, int argc, char **argv)
         {"idle-timeout", required_argument, NULL, OPT_IDLE},
         {"max-connections", required_argument, NULL, OPT_CONNECTIONS},
         {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -602,7 +628,7 @@ static int parse_args(serve_args *a, int argc, char **argv)
     a->max_memory = (size_t)2048 << 20;
     a->connections = 64;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "p:j:qh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "p:j:qvh", longs, NULL)) != -1) {
         switch (c) {
         case OPT_HOST:
             a->host = optarg;
@@ -787,7 +813,7 @@ int cmd_serve(int argc, char **argv)
         (unsigned)2, MHD_OPTION_CONNECTION_LIMIT, a.connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         a.connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(a.idle + 0.5),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, HEADER_SPACE, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        &s, MHD_OPTION_END);
+        &s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
     if (!s.daemon) {
         rc = cli_error(CLI_EXIT_ERROR, CMD, "cannot listen on %s:%ld: %s", a.host, a.port,
                        strerror(errno));
