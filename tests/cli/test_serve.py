@@ -399,3 +399,23 @@ def test_throttled_when_the_queue_is_full(tmp_path, model):
         assert s.proc.wait(30) == 0
         assert time.monotonic() - t0 < 10
         assert "%d throttled" % throttled in s.stderr_text()
+
+
+def test_usage_and_startup_errors(tmp_path, model):
+    def run(*args):
+        return subprocess.run([DOCCLASS, "serve"] + list(args), capture_output=True, text=True,
+                              timeout=60, env=dict(os.environ, HOME=str(tmp_path)))
+    p = run()
+    assert p.returncode == 2 and "--model FILE or --forward" in p.stderr
+    p = run("--model", str(tmp_path / "missing.dcm"), "--auth", "none")
+    assert p.returncode == 4 and len(p.stderr.strip().splitlines()) == 1
+    p = run("--model", model, "--keys", str(tmp_path / "nokeys"))
+    assert p.returncode == 3 and "nokeys" in p.stderr
+    p = run("--model", model, "--auth", "maybe")
+    assert p.returncode == 2
+    with ss.Serve(DOCCLASS, tmp_path, ["--model", model]) as s:
+        p = run("--model", model, "--auth", "none", "-p", str(s.port))
+        assert p.returncode == 1 and "cannot listen on 127.0.0.1:%d" % s.port in p.stderr
+        assert len(p.stderr.strip().splitlines()) == 1
+    p = run("--help")
+    assert p.returncode == 0 and "usage: docclass serve" in p.stdout
