@@ -224,7 +224,7 @@ static void test_service_model(void **state)
     json_t *model, *j;
     (void)state;
 
-    if (access(path, R_OK) != 0)
+    if (!path || access(path, R_OK) != 0) /* skipped cleanly without the corpus */
         skip();
     model = json_load_file(path, 0, NULL);
     assert_non_null(model);
