@@ -28,6 +28,7 @@
 
 #include <microhttpd.h>
 
+#include "answerer.h"
 #include "cli.h"
 #include "supervise.h"
 
@@ -54,6 +55,7 @@ enum {
     OPT_MAX_MEMORY,
     OPT_IDLE,
     OPT_CONNECTIONS,
+    OPT_WORKER,
 };
 
 static void print_help(void)
@@ -106,6 +108,7 @@ typedef struct {
     const char *forward_url;
     int forward;
     cli_limits lim;
+    char *worker_argv[6]; /* this command as `serve --worker`, for the answering processes */
     FILE *log;
     pthread_mutex_t mu; /* queue, counters, log */
     pthread_cond_t cv;
@@ -140,33 +143,6 @@ struct job {
 
 /* ---------------------------------------------------------------- answers */
 
-typedef struct {
-    dc_endpoint *ep;
-    const dc_call *call;
-} child_args;
-
-/* In the supervised child: the answer as "STATUS\n" then the body. */
-static int child_answer(void *payload, int fd)
-{
-    child_args *a = payload;
-    dc_reply *r = NULL;
-    char head[32];
-    size_t len;
-    const char *body;
-    int n;
-
-    if (dc_endpoint_answer(a->ep, a->call, &r) < 0)
-        return 1;
-    body = dc_reply_body(r, &len);
-    n = snprintf(head, sizeof(head), "%d\n", dc_reply_status(r));
-    if (cli_write_fd(fd, head, (size_t)n) < 0 || cli_write_fd(fd, body, len) < 0) {
-        dc_reply_free(r);
-        return 1;
-    }
-    dc_reply_free(r);
-    return 0;
-}
-
 static int internal_error(dc_reply **out, const dc_call *call, const char *msg)
 {
     char body[1200];
@@ -184,24 +160,26 @@ static int internal_error(dc_reply **out, const dc_call *call, const char *msg)
     return dc_reply_new(out, 500, body, (size_t)n, dc_call_request_id(call));
 }
 
-/* docclass's own answer to a call: Text in place, Bytes in a child. */
-static int local_answer(server *s, const dc_call *call, dc_reply **out)
+/* docclass's own answer to a call: Text in place, Bytes in the thread's
+ * answering process (started, or started again, when needed). */
+static int local_answer(server *s, cli_answerer *ans, const dc_call *call, dc_reply **out)
 {
-    child_args a = {s->ep, call};
-    char *res = NULL, msg[512], *nl;
-    size_t len = 0;
-    int rc;
+    const char *body;
+    char *res = NULL, msg[512];
+    size_t len, rlen = 0;
+    int status = 0, rc;
 
     if (!dc_call_has_bytes(call))
         return dc_endpoint_answer(s->ep, call, out);
     msg[0] = '\0';
-    rc = cli_supervise(&s->lim, child_answer, &a, &res, &len, msg, sizeof(msg));
-    if (rc == 0 && res && (nl = memchr(res, '\n', len)) != NULL) {
-        rc = dc_reply_new(out, atoi(res), nl + 1, len - (size_t)(nl + 1 - res),
-                          dc_call_request_id(call));
-    } else {
-        rc = internal_error(out, call, rc < 0 ? msg : "the extraction failed");
-    }
+    if (ans->pid <= 0 && cli_answerer_start(ans, s->worker_argv, &s->lim, msg, sizeof(msg)) < 0)
+        return internal_error(out, call, msg);
+    body = dc_call_body(call, &len);
+    rc = cli_answerer_ask(ans, &s->lim, body, len, &status, &res, &rlen, msg, sizeof(msg));
+    if (rc == 0)
+        rc = dc_reply_new(out, status, res, rlen, dc_call_request_id(call));
+    else
+        rc = internal_error(out, call, msg);
     free(res);
     return rc;
 }
@@ -278,13 +256,13 @@ static void count_agreement(server *s, const char *line)
     }
 }
 
-static void handle(server *s, conn *c, dc_sender **sender, char **sender_arn)
+static void handle(server *s, conn *c, cli_answerer *ans, dc_sender **sender, char **sender_arn)
 {
     dc_reply *mine = NULL, *theirs = NULL;
     char *cmp = NULL, line[1024];
     int err;
 
-    err = local_answer(s, c->call, &mine);
+    err = local_answer(s, ans, c->call, &mine);
     if (err >= 0 && s->forward) {
         err = forward(s, c->call, sender, sender_arn, &theirs);
         if (err >= 0)
@@ -323,6 +301,7 @@ static void *worker(void *arg)
     server *s = arg;
     dc_sender *sender = NULL;
     char *sender_arn = NULL;
+    cli_answerer ans = {0, -1, -1};
 
     for (;;) {
         job *j;
@@ -339,10 +318,11 @@ static void *worker(void *arg)
             s->tail = NULL;
         s->queued--;
         pthread_mutex_unlock(&s->mu);
-        handle(s, j->c, &sender, &sender_arn);
+        handle(s, j->c, &ans, &sender, &sender_arn);
         MHD_resume_connection(j->mhd);
         free(j);
     }
+    cli_answerer_stop(&ans);
     dc_sender_free(sender);
     free(sender_arn);
     return NULL;
@@ -588,7 +568,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 typedef struct {
     const char *host, *port_file, *model, *forward_url, *keys, *profile, *log;
     long port;
-    int forward, auth_none, jobs;
+    int forward, auth_none, jobs, worker;
     double timeout, idle;
     size_t max_memory;
     unsigned connections;
@@ -614,6 +594,7 @@ static int parse_args(serve_args *a, int argc, char **argv)
         {"max-connections", required_argument, NULL, OPT_CONNECTIONS},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
+        {"worker", no_argument, NULL, OPT_WORKER}, /* internal: an answering process */
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -690,6 +671,12 @@ static int parse_args(serve_args *a, int argc, char **argv)
         case 'q':
             cli_quiet = 1;
             break;
+        case 'v':
+            g_verbose = 1;
+            break;
+        case OPT_WORKER:
+            a->worker = 1;
+            break;
         case 'h':
             print_help();
             return CLI_EXIT_OK;
@@ -699,7 +686,7 @@ static int parse_args(serve_args *a, int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage(CMD, "unexpected argument '%s'", argv[optind]);
-    if (!a->model == !a->forward)
+    if (!a->worker && !a->model == !a->forward)
         return cli_usage(CMD, "give --model FILE or --forward (one of them)");
     if (a->forward_url && !a->forward)
         return cli_usage(CMD, "--forward-url needs --forward");
@@ -720,6 +707,71 @@ static void summary(server *s, FILE *f)
                       s->counted);
 }
 
+/* ---------------------------------------------------------------- answering process */
+
+typedef struct {
+    dc_endpoint *ep;
+} worker_ctx;
+
+/* One body in, the answer out: "STATUS" and the JSON. */
+static int
+worker_answer(void *ctx, const char *body, size_t len, int *status, char **out, size_t *out_len)
+{
+    worker_ctx *w = ctx;
+    dc_http_header h[1] = {{"X-Amz-Target", "Comprehend_20171127.ClassifyDocument"}};
+    dc_http_call req = {"POST", "/", NULL, h, 1, body, len};
+    dc_call *call = NULL;
+    dc_reply *r = NULL;
+    const char *b;
+    size_t bl;
+
+    if (dc_endpoint_check(w->ep, &req, &call, &r) < 0)
+        return -1;
+    if (call && dc_endpoint_answer(w->ep, call, &r) < 0) {
+        dc_call_free(call);
+        return -1;
+    }
+    dc_call_free(call);
+    b = dc_reply_body(r, &bl);
+    *out = malloc(bl + 1);
+    if (!*out) {
+        dc_reply_free(r);
+        return -1;
+    }
+    memcpy(*out, b, bl + 1);
+    *out_len = bl;
+    *status = dc_reply_status(r);
+    dc_reply_free(r);
+    return 0;
+}
+
+/* `serve --worker`: requests on stdin, answers on stdout, until EOF. The
+ * server stops it by closing its stdin: a Ctrl-C is the server's to handle. */
+static int serve_worker(const serve_args *a)
+{
+    dc_endpoint_options eo;
+    dc_model *model = NULL;
+    worker_ctx w = {NULL};
+    int rc;
+
+    (void)signal(SIGINT, SIG_IGN);
+    (void)signal(SIGTERM, SIG_IGN);
+    if (a->model && dc_model_load_file(&model, a->model) < 0)
+        return cli_error(CLI_EXIT_INPUT, CMD, "%s", dc_error_last()->message);
+    dc_endpoint_options_init(&eo, DC_ENDPOINT_OPTIONS_VERSION);
+    eo.auth = DC_AUTH_NONE; /* checked by the server */
+    eo.model = model;
+    eo.extract.jobs = 1;
+    if (dc_endpoint_new(&w.ep, &eo) < 0) {
+        dc_model_free(model);
+        return cli_error(CLI_EXIT_ERROR, CMD, "%s", dc_error_last()->message);
+    }
+    rc = cli_answerer_loop(0, 1, BODY_CAP, worker_answer, &w) == 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
+    dc_endpoint_free(w.ep);
+    dc_model_free(model);
+    return rc;
+}
+
 int cmd_serve(int argc, char **argv)
 {
     serve_args a;
@@ -733,10 +785,27 @@ int cmd_serve(int argc, char **argv)
     const union MHD_DaemonInfo *info;
     unsigned port;
 
+    static char self[4096];
+    ssize_t sl;
+
     rc = parse_args(&a, argc, argv);
     if (rc >= 0)
         return rc;
+    if (a.worker)
+        return serve_worker(&a);
+    sl = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (sl <= 0)
+        return cli_error(CLI_EXIT_ERROR, CMD, "cannot find this program (/proc/self/exe): %s",
+                         strerror(errno));
+    self[sl] = '\0';
     memset(&s, 0, sizeof(s));
+    s.worker_argv[0] = self;
+    s.worker_argv[1] = "serve";
+    s.worker_argv[2] = "--worker";
+    if (a.model) {
+        s.worker_argv[3] = "--model";
+        s.worker_argv[4] = (char *)a.model;
+    }
     pthread_mutex_init(&s.mu, NULL);
     pthread_cond_init(&s.cv, NULL);
     memset(&addr, 0, sizeof(addr));

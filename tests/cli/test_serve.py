@@ -380,16 +380,16 @@ def test_throttled_when_the_queue_is_full(tmp_path, model):
         got = []
         mu = threading.Lock()
 
-        def go():
+        def go():   # 17 OCRs in a row on one worker: minutes under the sanitizers
             st, data, _ = ss.raw(s.port, "POST", "/", body,
-                                 sign("Comprehend_20171127.ClassifyDocument", body))
+                                 sign("Comprehend_20171127.ClassifyDocument", body), timeout=900)
             with mu:
                 got.append((st, json.loads(data).get("__type")))
         threads = [threading.Thread(target=go) for _ in range(24)]
         for t in threads:
             t.start()
         for t in threads:
-            t.join(300)
+            t.join(900)
         throttled = sum(1 for g in got if g == (400, "ThrottlingException"))
         assert len(got) == 24
         assert throttled >= 1, got
@@ -419,3 +419,26 @@ def test_usage_and_startup_errors(tmp_path, model):
         assert len(p.stderr.strip().splitlines()) == 1
     p = run("--help")
     assert p.returncode == 0 and "usage: docclass serve" in p.stdout
+
+
+def test_request_over_its_time_limit_and_the_next_one(tmp_path, model):
+    """An extraction over --request-timeout: its answering process is killed,
+    the request gets InternalServerException, and the next request is
+    answered by a fresh one."""
+    with ss.Serve(DOCCLASS, tmp_path, ["--model", model, "-j", "1", "--request-timeout",
+                                       "0.3"]) as s:
+        sign = ss.signer(s, KEY, SECRET)
+        with open(os.path.join(SAMPLES, "scan.png"), "rb") as f:
+            png = ('{"EndpointArn":"%s","Bytes":"%s"}'
+                   % (ARN, base64.b64encode(f.read()).decode())).encode()
+        st, got, _ = ss.raw(s.port, "POST", "/", png,
+                            sign("Comprehend_20171127.ClassifyDocument", png))
+        err = json.loads(got)
+        assert (st, err["__type"]) == (500, "InternalServerException")
+        assert "time limit" in err["Message"]
+        pdf = ('{"EndpointArn":"%s","Bytes":"%s"}'
+               % (ARN, base64.b64encode(ss.one_page_pdf("Invoice total due")).decode())).encode()
+        st, got, _ = ss.raw(s.port, "POST", "/", pdf,
+                            sign("Comprehend_20171127.ClassifyDocument", pdf))
+        assert st == 200 and json.loads(got)["DocumentType"][0]["Type"] == "NATIVE_PDF"
+        assert s.alive()
