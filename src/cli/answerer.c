@@ -262,20 +262,6 @@ fail:
 
 /* ---------------------------------------------------------------- worker side */
 
-static int read_full(int fd, char *p, size_t n)
-{
-    while (n) {
-        ssize_t r = read(fd, p, n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        p += r;
-        n -= (size_t)r;
-    }
-    return 0;
-}
-
 int cli_answerer_loop(int in, int out, size_t max_body, cli_answer_fn fn, void *ctx)
 {
     if (cli_write_fd(out, "ready\n", 6) < 0)
@@ -301,7 +287,7 @@ int cli_answerer_loop(int in, int out, size_t max_body, cli_answer_fn fn, void *
         if (sscanf(head, "%lu", &len) != 1 || len > max_body)
             return 1;
         body = malloc(len + 1);
-        if (!body || read_full(in, body, len) < 0) {
+        if (!body || cli_read_fd(in, body, len) < 0) {
             free(body);
             return 1;
         }

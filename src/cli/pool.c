@@ -46,21 +46,6 @@ struct cli_pool {
     volatile sig_atomic_t *stop; /* cli_pool_stop_on */
 };
 
-static int read_full(int fd, void *p, size_t n)
-{
-    char *c = p;
-    while (n) {
-        ssize_t r = read(fd, c, n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        c += r;
-        n -= (size_t)r;
-    }
-    return 0;
-}
-
 /* The worker's life: read a job, run it, send the result, until EOF. */
 static void worker_main(cli_pool *p, int in, int out)
 {
@@ -71,10 +56,10 @@ static void worker_main(cli_pool *p, int in, int out)
         char *res = NULL;
         size_t rlen = 0;
         int32_t hdr[2];
-        if (read_full(in, &len, sizeof(len)) < 0)
+        if (cli_read_fd(in, &len, sizeof(len)) < 0)
             _exit(0);
         job = malloc((size_t)len + 1);
-        if (!job || read_full(in, job, len) < 0)
+        if (!job || cli_read_fd(in, job, len) < 0)
             _exit(1);
         job[len] = '\0';
         hdr[0] = p->fn(p->payload, job, &res, &rlen);

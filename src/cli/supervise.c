@@ -59,6 +59,22 @@ int cli_write_fd(int fd, const void *data, size_t len)
     return 0;
 }
 
+int cli_read_fd(int fd, void *data, size_t len)
+{
+    char *c = data;
+
+    while (len) {
+        ssize_t r = read(fd, c, len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return -1;
+        c += r;
+        len -= (size_t)r;
+    }
+    return 0;
+}
+
 static void child_main(const cli_limits *lim, cli_work_fn fn, void *payload, int fd)
 {
     int rc;

@@ -38,6 +38,9 @@ size_t cli_rss_of(pid_t pid);
 
 /* Write all of data to fd, retrying after signals and short writes: 0 or -1. */
 int cli_write_fd(int fd, const void *data, size_t len);
+/* Read exactly len bytes, retrying after signals and short reads: 0, or -1
+ * (an error, or the end came first). */
+int cli_read_fd(int fd, void *data, size_t len);
 
 /* How the parent waits for the child's output: poll; tests put a failing
  * one in its place. */
