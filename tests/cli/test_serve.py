@@ -94,10 +94,10 @@ def test_aws_cli_text_pdf_png(server, tmp_path):
 
 
 def test_aws_cli_refusals(server, tmp_path):
-    p = aws_cli(server, tmp_path, "--bytes",
-                "fileb://" + os.path.join(SAMPLES, "three-pages.pdf"))
+    """A 2-page PDF and an oversized text: the service's errors through the AWS CLI."""
+    p = aws_cli(server, tmp_path, "--bytes", "fileb://" + os.path.join(SAMPLES, "digital.pdf"))
     assert p.returncode != 0
-    assert "InvalidRequestException" in p.stderr and "3 pages" in p.stderr
+    assert "InvalidRequestException" in p.stderr and "2 pages" in p.stderr
     big = tmp_path / "big.txt"
     big.write_text("word " * 2500)
     p = aws_cli(server, tmp_path, "--text", "file://" + str(big))
@@ -119,7 +119,7 @@ def test_boto3(server):
     with open(os.path.join(SAMPLES, "scan.png"), "rb") as f:
         r = c.classify_document(EndpointArn=ARN, Bytes=f.read())
     assert r["DocumentType"] == [{"Page": 1, "Type": "IMAGE"}] and r["Classes"]
-    with open(os.path.join(SAMPLES, "three-pages.pdf"), "rb") as f:
+    with open(os.path.join(SAMPLES, "digital.pdf"), "rb") as f:     # 2 pages
         with pytest.raises(botocore.exceptions.ClientError) as e:
             c.classify_document(EndpointArn=ARN, Bytes=f.read())
     err = e.value.response
