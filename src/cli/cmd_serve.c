@@ -256,10 +256,27 @@ static void count_agreement(server *s, const char *line)
     }
 }
 
+/* The log line of a request answered here (under s->mu). */
+static void log_text(server *s, const conn *c, const dc_reply *r)
+{
+    char line[1024];
+
+    if (!s->log)
+        return;
+    (void)snprintf(line, sizeof(line),
+                   "{\"request_id\":\"%s\",\"input\":\"%s\",\"status\":%d,\"type\":%s%s%s,"
+                   "\"seconds\":%.3f}",
+                   dc_call_request_id(c->call), dc_call_has_bytes(c->call) ? "Bytes" : "Text",
+                   dc_reply_status(r), dc_reply_error_type(r) ? "\"" : "",
+                   dc_reply_error_type(r) ? dc_reply_error_type(r) : "null",
+                   dc_reply_error_type(r) ? "\"" : "", cli_now() - c->start);
+    log_line(s, line);
+}
+
 static void handle(server *s, conn *c, cli_answerer *ans, dc_sender **sender, char **sender_arn)
 {
     dc_reply *mine = NULL, *theirs = NULL;
-    char *cmp = NULL, line[1024];
+    char *cmp = NULL;
     int err;
 
     err = local_answer(s, ans, c->call, &mine);
@@ -274,16 +291,8 @@ static void handle(server *s, conn *c, cli_answerer *ans, dc_sender **sender, ch
     if (cmp) {
         log_line(s, cmp);
         count_agreement(s, cmp);
-    } else if (s->log && (theirs || mine)) {
-        const dc_reply *r = theirs ? theirs : mine;
-        (void)snprintf(line, sizeof(line),
-                       "{\"request_id\":\"%s\",\"input\":\"%s\",\"status\":%d,\"type\":%s%s%s,"
-                       "\"seconds\":%.3f}",
-                       dc_call_request_id(c->call), dc_call_has_bytes(c->call) ? "Bytes" : "Text",
-                       dc_reply_status(r), dc_reply_error_type(r) ? "\"" : "",
-                       dc_reply_error_type(r) ? dc_reply_error_type(r) : "null",
-                       dc_reply_error_type(r) ? "\"" : "", cli_now() - c->start);
-        log_line(s, line);
+    } else if (theirs || mine) {
+        log_text(s, c, theirs ? theirs : mine);
     }
     pthread_mutex_unlock(&s->mu);
     free(cmp);
@@ -476,6 +485,20 @@ static enum MHD_Result on_request(void *cls,
             pthread_mutex_lock(&s->mu);
             s->refused++;
             pthread_mutex_unlock(&s->mu);
+            dc_reply_free(r);
+            return ret;
+        }
+        if (!s->forward && !dc_call_has_bytes(c->call)) {
+            /* Text with a local model: microseconds of scoring, answered here
+             * rather than queued behind OCR */
+            enum MHD_Result ret = MHD_NO;
+            if (dc_endpoint_answer(s->ep, c->call, &r) >= 0) {
+                ret = send_reply(mhd, r);
+                pthread_mutex_lock(&s->mu);
+                s->answered++;
+                log_text(s, c, r);
+                pthread_mutex_unlock(&s->mu);
+            }
             dc_reply_free(r);
             return ret;
         }

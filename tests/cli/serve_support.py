@@ -86,14 +86,27 @@ class Serve:
             return f.read()
 
     def rss_mb(self):
-        try:
-            with open("/proc/%d/status" % self.proc.pid) as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        return int(line.split()[1]) / 1024.0
-        except OSError:
-            pass
-        return 0.0
+        """Resident MB of the server and of its answering processes."""
+        def rss(pid):
+            try:
+                with open("/proc/%d/status" % pid) as f:
+                    for line in f:
+                        if line.startswith("VmRSS:"):
+                            return int(line.split()[1]) / 1024.0
+            except OSError:
+                pass
+            return 0.0
+        total = rss(self.proc.pid)
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    with open("/proc/%s/stat" % d) as f:
+                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+                if ppid == self.proc.pid:
+                    total += rss(int(d))
+        return total
 
 
 def raw(port, method, path, body, headers, send_body=True, timeout=120):

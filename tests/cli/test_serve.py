@@ -425,8 +425,9 @@ def test_request_over_its_time_limit_and_the_next_one(tmp_path, model):
     """An extraction over --request-timeout: its answering process is killed,
     the request gets InternalServerException, and the next request is
     answered by a fresh one."""
+    log = tmp_path / "serve.jsonl"
     with ss.Serve(DOCCLASS, tmp_path, ["--model", model, "-j", "1", "--request-timeout",
-                                       "0.3"]) as s:
+                                       "0.3", "--log", str(log)]) as s:
         sign = ss.signer(s, KEY, SECRET)
         with open(os.path.join(SAMPLES, "scan.png"), "rb") as f:
             png = ('{"EndpointArn":"%s","Bytes":"%s"}'
@@ -441,4 +442,11 @@ def test_request_over_its_time_limit_and_the_next_one(tmp_path, model):
         st, got, _ = ss.raw(s.port, "POST", "/", pdf,
                             sign("Comprehend_20171127.ClassifyDocument", pdf))
         assert st == 200 and json.loads(got)["DocumentType"][0]["Type"] == "NATIVE_PDF"
+        body = ('{"EndpointArn":"%s","Text":"invoice total"}' % ARN).encode()
+        st, got, _ = ss.raw(s.port, "POST", "/", body,
+                            sign("Comprehend_20171127.ClassifyDocument", body))
+        assert st == 200
         assert s.alive()
+    lines = [json.loads(x) for x in log.read_text().splitlines()]
+    assert [(x["input"], x["status"], x["type"]) for x in lines] == [
+        ("Bytes", 500, "InternalServerException"), ("Bytes", 200, None), ("Text", 200, None)]
