@@ -365,7 +365,8 @@ def test_bounded_load(tmp_path, model):
         res = ss.load(s, KEY, SECRET, ARN, SAMPLES, total=240, concurrency=16)
     assert res["unexpected"] == 0, res
     assert res["ok"] > 0 and res["refused"] > 0
-    assert res["rss_end_mb"] < res["rss_mid_mb"] * 1.5 + 20, res
+    if not os.environ.get("DC_SANITIZED"):  # ASan keeps freed memory in quarantine
+        assert res["rss_end_mb"] < res["rss_mid_mb"] * 1.5 + 20, res
 
 
 def test_throttled_when_the_queue_is_full(tmp_path, model):
