@@ -13,7 +13,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "pool.h"
 #include "supervise.h"
 
 #define CMD "train"
@@ -430,156 +430,148 @@ static int walk_tree(rows *r, const char *root)
 
 /* ---------------------------------------------------------------- extract */
 
-typedef struct {
-    const char *path;
-    const dc_extract_options *xo;
-} child_in;
-
-/* In the child: "PAGES\n" then "LEN\n" and the text of each page. */
-static int child_extract(void *payload, int fd)
+/* In a pool worker (a process forked before any thread): one document's
+ * pages as "PAGES\n" then "LEN\n" and the text of each; or why not (status 3). */
+static int extract_job(void *payload, const char *path, char **out, size_t *len)
 {
-    child_in *in = payload;
+    const dc_extract_options *xo = payload;
     dc_document *doc = NULL;
-    size_t i, n, len;
+    cli_buf b = CLI_BUF_INIT;
+    size_t i, n, tl;
     char head[64];
 
-    if (dc_document_extract_file(&doc, in->path, in->xo) < 0) {
-        const char *m = dc_error_last()->message;
-        (void)cli_write_fd(fd, m, strlen(m));
+    *out = NULL;
+    *len = 0;
+    if (dc_document_extract_file(&doc, path, xo) < 0) {
+        *out = strdup(dc_error_last()->message);
+        *len = *out ? strlen(*out) : 0;
         return 3;
     }
     n = dc_document_page_count(doc);
     (void)snprintf(head, sizeof(head), "%zu\n", n);
-    if (cli_write_fd(fd, head, strlen(head)) < 0)
-        return 1;
+    if (cli_buf_adds(&b, head) < 0)
+        goto oom;
     for (i = 0; i < n; i++) {
-        const char *t = dc_document_page_text(doc, i, &len);
-        (void)snprintf(head, sizeof(head), "%zu\n", t ? len : 0);
-        if (cli_write_fd(fd, head, strlen(head)) < 0 || (t && cli_write_fd(fd, t, len) < 0))
-            return 1;
+        const char *t = dc_document_page_text(doc, i, &tl);
+        (void)snprintf(head, sizeof(head), "%zu\n", t ? tl : 0);
+        if (cli_buf_adds(&b, head) < 0 || (t && cli_buf_add(&b, t, tl) < 0))
+            goto oom;
     }
     dc_document_free(doc);
+    *out = b.ptr;
+    *len = b.len;
     return 0;
+oom:
+    dc_document_free(doc);
+    cli_buf_dispose(&b);
+    return 1;
 }
 
 typedef struct {
-    rows *docs;    /* inputs (path, labels) */
-    char ***pages; /* out: per doc, its page texts (NULL-terminated) */
-    char **errors; /* out: per doc, why it was skipped */
-    const dc_extract_options *xo;
-    cli_limits lim;
-    size_t next, done;
+    size_t n;      /* documents */
+    char ***pages; /* per document, its page texts (NULL-terminated) */
+    char **errors; /* per document, why it was skipped */
+    size_t done;
     int progress;
-    pthread_mutex_t mu;
-} pool_t;
+} collected;
 
-static void extract_one(pool_t *p, size_t i)
+/* A document's pages back from the framing of extract_job. */
+static char **unframe(const char *s, size_t len)
 {
-    child_in in = {p->docs->v[i].path, p->xo};
-    char *out = NULL, msg[512];
-    size_t len = 0, np, k;
-    int rc = cli_supervise(&p->lim, child_extract, &in, &out, &len, msg, sizeof(msg));
+    const char *end = s + len;
+    char *e, **pages;
+    size_t np, k;
 
-    if (rc != 0) {
-        (void)snprintf(msg + (rc < 0 ? strlen(msg) : 0), sizeof(msg) - (rc < 0 ? strlen(msg) : 0),
-                       "%.*s", rc < 0 ? 0 : (int)(len < 400 ? len : 400), out ? out : "");
-        p->errors[i] = strdup(msg[0] ? msg : "extraction failed");
-        free(out);
-        return;
-    }
-    {
-        const char *s = out, *end = out + len;
-        char *e;
-        np = strtoul(s, &e, 10);
-        s = e + 1;
-        p->pages[i] = calloc(np + 1, sizeof(char *));
-        for (k = 0; p->pages[i] && k < np && s < end; k++) {
-            size_t tl = strtoul(s, &e, 10);
-            s = e + 1;
-            if (tl > (size_t)(end - s))
-                break;
-            p->pages[i][k] = malloc(tl + 1);
-            if (!p->pages[i][k])
-                break;
-            memcpy(p->pages[i][k], s, tl);
-            p->pages[i][k][tl] = '\0';
-            one_line(p->pages[i][k], tl);
-            s += tl;
-        }
-    }
-    free(out);
-}
-
-static void *extract_worker(void *arg)
-{
-    pool_t *p = arg;
-
-    for (;;) {
-        size_t i;
-        pthread_mutex_lock(&p->mu);
-        i = p->next++;
-        pthread_mutex_unlock(&p->mu);
-        if (i >= p->docs->n)
+    np = strtoul(s, &e, 10);
+    if (e >= end || *e != '\n' || np > (len + 1) / 2)
+        return NULL;
+    s = e + 1;
+    pages = calloc(np + 1, sizeof(char *));
+    for (k = 0; pages && k < np && s < end; k++) {
+        size_t tl = strtoul(s, &e, 10);
+        if (e >= end || *e != '\n' || tl > (size_t)(end - e - 1))
             break;
-        extract_one(p, i);
-        pthread_mutex_lock(&p->mu);
-        p->done++;
-        if (p->progress)
-            (void)fprintf(stderr, "\rdocclass: train: extracted %zu of %zu", p->done, p->docs->n);
-        pthread_mutex_unlock(&p->mu);
+        s = e + 1;
+        pages[k] = malloc(tl + 1);
+        if (!pages[k])
+            break;
+        memcpy(pages[k], s, tl);
+        pages[k][tl] = '\0';
+        one_line(pages[k], tl);
+        s += tl;
     }
-    return NULL;
+    return pages;
 }
 
-/* Documents -> rows of text (one a document, or one a page). */
+static int
+collect_result(void *ctx, size_t job, int status, const char *data, size_t len, const char *msg)
+{
+    collected *c = ctx;
+
+    if (job < c->n) {
+        if (status == 0)
+            c->pages[job] = unframe(data ? data : "", len);
+        else if (status > 0 && data && len)
+            c->errors[job] = strndup(data, len < 400 ? len : 400);
+        else
+            c->errors[job] = strdup(msg && *msg ? msg : "extraction failed");
+    }
+    c->done++;
+    if (c->progress)
+        (void)fprintf(stderr, "\rdocclass: train: extracted %zu of %zu", c->done, c->n);
+    return 0;
+}
+
+/* Documents -> rows of text (one a document, or one a page): extracted by
+ * a pool of worker processes (scan's: each under extract's time and memory
+ * limits, a crashed or stuck one replaced), `jobs` at a time. */
 static int extract_all(
     rows *docs, rows *out, const dc_extract_options *xo, int jobs, int per_page, size_t *skipped)
 {
-    pool_t p;
-    pthread_t *t = calloc((size_t)jobs, sizeof(pthread_t));
+    collected c;
     cli_limits lim = CLI_LIMITS_DOCUMENT;
-    int i, started = 0, rc = -1;
+    cli_pool *pool = NULL;
+    int rc = -1;
     size_t d, k;
 
-    memset(&p, 0, sizeof(p));
-    p.docs = docs;
-    p.xo = xo;
-    p.lim = lim;
-    p.progress = !cli_quiet && isatty(2);
-    p.pages = calloc(docs->n + 1, sizeof(char **));
-    p.errors = calloc(docs->n + 1, sizeof(char *));
-    pthread_mutex_init(&p.mu, NULL);
-    if (!t || !p.pages || !p.errors) {
-        rc = cli_error(CLI_EXIT_ERROR, CMD, "out of memory");
+    memset(&c, 0, sizeof(c));
+    c.n = docs->n;
+    c.progress = !cli_quiet && isatty(2);
+    c.pages = calloc(docs->n + 1, sizeof(char **));
+    c.errors = calloc(docs->n + 1, sizeof(char *));
+    if (!c.pages || !c.errors || cli_pool_new(&pool, jobs, &lim, extract_job, (void *)xo) < 0) {
+        rc = cli_error(CLI_EXIT_ERROR, CMD, "out of memory, or no worker process");
         goto done;
     }
-    for (i = 0; i < jobs; i++) {
-        if (pthread_create(&t[i], NULL, extract_worker, &p) == 0)
-            started++;
+    for (d = 0; d < docs->n; d++) {
+        if (cli_pool_add(pool, docs->v[d].path) < 0) {
+            rc = cli_error(CLI_EXIT_ERROR, CMD, "out of memory");
+            goto done;
+        }
     }
-    if (started == 0)
-        extract_worker(&p);
-    for (i = 0; i < started; i++)
-        pthread_join(t[i], NULL);
-    if (p.progress)
+    if (cli_pool_run(pool, collect_result, &c) < 0) {
+        rc = cli_error(CLI_EXIT_ERROR, CMD, "the worker processes failed");
+        goto done;
+    }
+    if (c.progress)
         (void)fputc('\n', stderr);
     *skipped = 0;
     for (d = 0; d < docs->n; d++) {
         row *src = &docs->v[d];
         cli_buf all = CLI_BUF_INIT;
-        if (p.errors[d] || !p.pages[d]) {
-            cli_warn("train: %s: skipped: %s", src->path, p.errors[d] ? p.errors[d] : "no text");
+        if (c.errors[d] || !c.pages[d]) {
+            cli_warn("train: %s: skipped: %s", src->path, c.errors[d] ? c.errors[d] : "no text");
             (*skipped)++;
             continue;
         }
-        for (k = 0; p.pages[d][k]; k++) {
-            char *t2 = p.pages[d][k];
+        for (k = 0; c.pages[d][k]; k++) {
+            char *t2 = c.pages[d][k];
             if (per_page) {
                 if (!*t2)
                     continue; /* a blank page is no example */
                 if (add_row(out, src->path, src->labels, t2, (int)k + 1) < 0)
                     goto oom;
-                p.pages[d][k] = strdup(""); /* now the row's */
+                c.pages[d][k] = strdup(""); /* now the row's */
                 continue;
             }
             if (*t2 && ((all.len && cli_buf_add(&all, " ", 1) < 0) || cli_buf_adds(&all, t2) < 0))
@@ -601,16 +593,15 @@ static int extract_all(
 oom:
     rc = cli_error(CLI_EXIT_ERROR, CMD, "out of memory");
 done:
-    for (d = 0; p.pages && d < docs->n; d++) {
-        for (k = 0; p.pages[d] && p.pages[d][k]; k++)
-            free(p.pages[d][k]);
-        free(p.pages[d]);
-        free(p.errors[d]);
+    for (d = 0; c.pages && d < docs->n; d++) {
+        for (k = 0; c.pages[d] && c.pages[d][k]; k++)
+            free(c.pages[d][k]);
+        free(c.pages[d]);
+        free(c.errors[d]);
     }
-    free(p.pages);
-    free(p.errors);
-    free(t);
-    pthread_mutex_destroy(&p.mu);
+    free(c.pages);
+    free(c.errors);
+    cli_pool_free(pool);
     return rc;
 }
 

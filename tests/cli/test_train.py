@@ -130,3 +130,13 @@ def test_manifest_multi_label_and_bad_inputs(tmp_path):
     corrupt.write_bytes(open(tmp_path / "ml.dcm", "rb").read()[:5000])
     p = run("--load", str(corrupt), "--evaluate", str(out), check=False)
     assert p.returncode == 4 and "header says" in p.stderr
+
+
+def test_unreadable_document_is_skipped_by_name(tmp_path):
+    make_tree(tmp_path / "docs", per_class=3)
+    (tmp_path / "docs" / "letter" / "junk.bin").write_bytes(b"\x00\x01\x02binary" * 20)
+    out = tmp_path / "t.csv"
+    p = run(str(tmp_path / "docs"), "--csv", str(out), "--ignore-limits", "-j", "2")
+    assert "junk.bin: skipped: unsupported document" in p.stderr
+    assert "9 rows from 10 documents (1 skipped)" in p.stderr
+    assert len(list(csv.reader(open(out)))) == 9
