@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -91,15 +90,7 @@ int cli_answerer_start(
         /* only async-signal-safe calls until exec */
         (void)dup2(in[0], 0);
         (void)dup2(out[1], 1);
-#ifndef DC_NO_RLIMIT_AS
-        if (lim->max_memory) {
-            rlim_t cap = (rlim_t)lim->max_memory * 2 + ((rlim_t)1 << 30);
-            struct rlimit rl = {cap, cap};
-            (void)setrlimit(RLIMIT_AS, &rl);
-        }
-#else
-        (void)lim;
-#endif
+        cli_limit_address_space(lim);
         execv(argv[0], argv);
         _exit(127);
     }

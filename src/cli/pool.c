@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,19 +79,6 @@ static void close_worker_fds(worker *w)
     w->to_w = w->from_w = -1;
 }
 
-static void limit_child(const cli_limits *lim)
-{
-#ifndef DC_NO_RLIMIT_AS
-    if (lim->max_memory) {
-        rlim_t cap = (rlim_t)lim->max_memory * 2 + ((rlim_t)1 << 30);
-        struct rlimit rl = {cap, cap};
-        (void)setrlimit(RLIMIT_AS, &rl);
-    }
-#else
-    (void)lim;
-#endif
-}
-
 static int spawn(cli_pool *p, int i)
 {
     worker *w = &p->w[i];
@@ -117,7 +103,7 @@ static int spawn(cli_pool *p, int i)
         }
         close(jobs[1]);
         close(results[0]);
-        limit_child(&p->lim);
+        cli_limit_address_space(&p->lim);
         worker_main(p, jobs[0], results[1]);
     }
     close(jobs[0]);

@@ -75,11 +75,8 @@ int cli_read_fd(int fd, void *data, size_t len)
     return 0;
 }
 
-static void child_main(const cli_limits *lim, cli_work_fn fn, void *payload, int fd)
+void cli_limit_address_space(const cli_limits *lim)
 {
-    int rc;
-
-    (void)lim;
 #ifndef DC_NO_RLIMIT_AS
     if (lim->max_memory) {
         /* Backstop only: address space is larger than what is resident. */
@@ -87,7 +84,16 @@ static void child_main(const cli_limits *lim, cli_work_fn fn, void *payload, int
         struct rlimit rl = {cap, cap};
         (void)setrlimit(RLIMIT_AS, &rl);
     }
+#else
+    (void)lim;
 #endif
+}
+
+static void child_main(const cli_limits *lim, cli_work_fn fn, void *payload, int fd)
+{
+    int rc;
+
+    cli_limit_address_space(lim);
     rc = fn(payload, fd);
     close(fd);
     _exit(rc & 0x7f);

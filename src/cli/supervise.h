@@ -33,6 +33,11 @@ typedef struct {
 
 /* Monotonic seconds. */
 double cli_now(void);
+/* In a child, before its work: cap the address space at twice
+ * lim->max_memory + 1 GB (a backstop: resident memory is what is watched;
+ * none under AddressSanitizer). Async-signal-safe: callable between fork
+ * and exec. */
+void cli_limit_address_space(const cli_limits *lim);
 /* Resident set size of pid in bytes (from /proc), 0 when unknown. */
 size_t cli_rss_of(pid_t pid);
 
