@@ -38,6 +38,24 @@ static int grow(dc_buf *b, size_t need)
     return DC_OK;
 }
 
+int dc_buf_reserve(dc_buf *b, size_t len)
+{
+    char *p;
+
+    if (len > SIZE_MAX - b->len - 1)
+        return dc_error_set(DC_ELIMIT, "buffer size overflow");
+    if (b->len + len + 1 <= b->cap)
+        return DC_OK;
+    if (b->len + len > b->max)
+        return dc_error_set(DC_ELIMIT, "buffer limit of %zu bytes exceeded", b->max);
+    p = realloc(b->ptr, b->len + len + 1);
+    if (!p)
+        return dc_error_oom();
+    b->ptr = p;
+    b->cap = b->len + len + 1;
+    return DC_OK;
+}
+
 int dc_buf_put(dc_buf *b, const void *data, size_t len)
 {
     int err;

@@ -99,8 +99,9 @@ static int words_copy(dc_words *out, const dc_words *in)
 
     for (i = 0; i < in->n && err >= 0; i++) {
         const dc_word *w = &in->w[i];
+        const char *t = dc_word_text(in, i);
         double box[4] = {w->x0, w->y0, w->x1, w->y1};
-        err = dc_words_add(out, w->text, strlen(w->text), w->boxed ? box : NULL, w->conf);
+        err = dc_words_add(out, t, strlen(t), w->boxed ? box : NULL, w->conf);
     }
     return err;
 }

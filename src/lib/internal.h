@@ -46,6 +46,9 @@ typedef struct {
 void dc_buf_init(dc_buf *b, size_t max);
 /* Append; DC_ELIMIT when the cap would be passed, DC_ENOMEM. */
 int dc_buf_put(dc_buf *b, const void *data, size_t len);
+/* Room for len more bytes, allocated now at that size exactly (a buffer
+ * whose final size is known grows once); DC_ELIMIT over the cap. */
+int dc_buf_reserve(dc_buf *b, size_t len);
 int dc_buf_puts(dc_buf *b, const char *s);
 int dc_buf_putc(dc_buf *b, char c);
 int dc_buf_printf(dc_buf *b, const char *fmt, ...) DC_PRINTF(2, 3);

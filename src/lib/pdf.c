@@ -272,10 +272,16 @@ static void measure(pdf_signals *s, const dc_pdfcore_page *pg)
     s->image_dpi = pg->dpi;
 }
 
-/* dc_pdfcore_word_fn: one word of the page, kept on its plan. */
-static int add_word(void *arg, const char *text, size_t len, const double box[4])
+/* The words of the pass, kept on the plan: two allocations of their exact
+ * sizes. */
+static int keep_words(dc_words *ws, const dc_pdfcore_page *pg)
 {
-    return dc_words_add(arg, text, len, box, 100.0);
+    size_t k;
+    int err = dc_words_reserve(ws, pg->nwords, pg->word_bytes + pg->nwords);
+
+    for (k = 0; k < pg->nwords && err >= 0; k++)
+        err = dc_words_add(ws, pg->words[k].text, pg->words[k].len, pg->words[k].box, 100.0);
+    return err;
 }
 
 /* Decide the route of page i: signals, class, doctype, parser text. The
@@ -290,9 +296,10 @@ static int plan_page(pdf_ctx *c, dc_pdfcore *pdf, size_t i)
     int want_text = c->mode != DC_READ_MODE_FORCE_DOCUMENT_READ_ACTION &&
                     (!c->doc->analyze_only || c->doc->count_chars);
     int want_words = want_text && !c->doc->analyze_only;
-    int err = dc_pdfcore_analyze(pdf, i, want_text, PAGE_TEXT_MAX, want_words ? add_word : NULL,
-                                 &p->words, &pg);
+    int err = dc_pdfcore_analyze(pdf, i, want_text, PAGE_TEXT_MAX, want_words, &pg);
 
+    if (err >= 0 && want_words)
+        err = keep_words(&p->words, &pg);
     if (err < 0)
         goto done;
     measure(&s, &pg);

@@ -36,8 +36,24 @@ extern "C" {
 #include "internal.h"
 }
 
+/*
+ * The handle keeps what one pass collects (the page's text, its words) in
+ * buffers reused from page to page: a page costs no growing buffers, and
+ * the caller's copies, of their exact sizes, are made once Poppler has
+ * freed the page's text layout, so long-lived data does not end up
+ * scattered between the next page's short-lived allocations.
+ */
 struct dc_pdfcore {
     std::unique_ptr<PDFDoc> doc;
+    dc_buf text = DC_BUF_INIT;
+    std::vector<dc_pdfcore_word> words; /* texts: consecutive in word_text */
+    std::string word_text;              /* a buffer: its first word_len bytes */
+    size_t word_len = 0;
+
+    ~dc_pdfcore()
+    {
+        dc_buf_dispose(&text);
+    }
 };
 
 namespace
@@ -84,7 +100,7 @@ double clipped_area(double x0, double y0, double x1, double y1, double w, double
 /* TextOutputFunc: the page's text into a capped buffer; the first write
  * over the cap leaves its error in the buffer's last result. */
 struct text_sink {
-    dc_buf b;
+    dc_buf *b;
     int err;
 };
 
@@ -93,7 +109,7 @@ void append_text(void *stream, const char *text, int len)
     auto *t = static_cast<text_sink *>(stream);
 
     if (len > 0 && t->err >= 0)
-        t->err = dc_buf_put(&t->b, text, (size_t)len);
+        t->err = dc_buf_put(t->b, text, (size_t)len);
 }
 
 /*
@@ -111,10 +127,11 @@ class SignalTextDev : public TextOutputDev
                   void *stream,
                   dc_pdfcore_page *p,
                   const PDFRectangle *crop_rect,
-                  dc_pdfcore_word_fn word_fn,
-                  void *word_arg)
+                  std::vector<dc_pdfcore_word> *word_list,
+                  std::string *word_text,
+                  size_t *word_len)
         : TextOutputDev(func, stream, false, 0, false, false), pg(p), crop_box(crop_rect),
-          fn(word_fn), fn_arg(word_arg)
+          words(word_list), wtext(word_text), wlen(word_len)
     {
     }
 
@@ -210,25 +227,22 @@ class SignalTextDev : public TextOutputDev
 
     /* Characters and their area, from the words the page kept (characters
      * off the page are already gone): cheaper than measuring each drawn
-     * character, and the same characters pdftotext prints. The words go to
-     * fn too, when there is one, in the order of poppler's word list
-     * (flows, blocks, lines), with boxes as fractions of the crop box. */
-    int count_words()
+     * character, and the same characters pdftotext prints. The words are
+     * kept too, when asked for, in the order of poppler's word list (flows,
+     * blocks, lines), with boxes as fractions of the crop box. */
+    void count_words()
     {
         double w = pg->pass_w, h = pg->pass_h;
         /* looked up once a page: GlobalParams locks for it */
-        const UnicodeMap *map = fn ? globalParams->getTextEncoding() : nullptr;
-        int err = DC_OK;
+        const UnicodeMap *map = words ? globalParams->getTextEncoding() : nullptr;
 
         for (const TextFlow *f = getFlows(); f; f = f->getNext())
             for (const TextBlock *b = f->getBlocks(); b; b = b->getNext())
                 for (const TextLine *l = b->getLines(); l; l = l->getNext())
                     for (const TextWord *wd = l->getWords(); wd; wd = wd->getNext())
-                        if (err >= 0)
-                            err = take_word(wd, map, w, h);
+                        take_word(wd, map, w, h);
         if (pg->invisible > pg->chars)
             pg->invisible = pg->chars;
-        return err;
     }
 
     void drawImageMask(GfxState *state,
@@ -292,49 +306,55 @@ class SignalTextDev : public TextOutputDev
     dc_pdfcore_page *pg;
     const PDFRectangle *crop_box;
     double crop[4] = {0, 0, 1, 1};
-    dc_pdfcore_word_fn fn;
-    void *fn_arg;
-    std::string scratch;
+    std::vector<dc_pdfcore_word> *words;
+    std::string *wtext;
+    size_t *wlen;
 
     /*
      * One word of the page, in one walk over its characters: the router's
      * counts (shown and unmapped characters, the area of words with ink)
-     * and, when there is a word function (and so a map), the text as TextWord::getText
-     * gives it (each character through the text encoding's map, UTF-8)
-     * into a buffer kept for the page, no allocation a word, with the box
-     * as fractions of the crop box.
+     * and, when words are kept (and so there is a map), the text as
+     * TextWord::getText gives it (each character through the text
+     * encoding's map, UTF-8) appended to the page's word text, with the box
+     * as fractions of the crop box. The texts get their pointers once the
+     * page is done (the buffer may move while it grows).
      */
-    int take_word(const TextWord *wd, const UnicodeMap *map, double w, double h)
+    void take_word(const TextWord *wd, const UnicodeMap *map, double w, double h)
     {
         int n = wd->getLength();
-        size_t shown = 0, len = 0, need = (size_t)std::max(n, 0) * 8;
+        size_t shown = 0, len = 0, start = wlen ? *wlen : 0;
+        size_t need = start + (size_t)std::max(n, 0) * 8;
         double box[4];
 
-        if (map && scratch.size() < need)
-            scratch.resize(need);
+        if (map && wtext->size() < need) /* grows geometrically, never shrinks */
+            wtext->resize(std::max(need, wtext->size() * 2));
         for (int k = 0; k < n; k++) {
             Unicode u = *wd->getChar(k);
             if (map)
-                len += (size_t)std::max(map->mapUnicode(u, &scratch[len], 8), 0);
+                len += (size_t)std::max(map->mapUnicode(u, &(*wtext)[start + len], 8), 0);
             if (is_space(u))
                 continue;
             shown++;
             pg->unmapped += (size_t)is_unmapped(u);
         }
+        if (map)
+            *wlen = start + len;
         pg->chars += shown;
         if (!shown && !len)
-            return DC_OK;
+            return;
         wd->getBBox(&box[0], &box[1], &box[2], &box[3]);
         if (shown)
             pg->text_area += clipped_area(box[0], box[1], box[2], box[3], w, h);
         if (!len)
-            return DC_OK;
+            return;
         double cw = std::max(1e-9, crop[2] - crop[0]), ch = std::max(1e-9, crop[3] - crop[1]);
-        box[0] = std::clamp((box[0] - crop[0]) / cw, 0.0, 1.0);
-        box[2] = std::clamp((box[2] - crop[0]) / cw, 0.0, 1.0);
-        box[1] = std::clamp((box[1] - crop[1]) / ch, 0.0, 1.0);
-        box[3] = std::clamp((box[3] - crop[1]) / ch, 0.0, 1.0);
-        return fn(fn_arg, scratch.data(), len, box);
+        dc_pdfcore_word word{nullptr,
+                             len,
+                             {std::clamp((box[0] - crop[0]) / cw, 0.0, 1.0),
+                              std::clamp((box[1] - crop[1]) / ch, 0.0, 1.0),
+                              std::clamp((box[2] - crop[0]) / cw, 0.0, 1.0),
+                              std::clamp((box[3] - crop[1]) / ch, 0.0, 1.0)}};
+        words->push_back(word);
     }
 
     /* The image's placement is the unit square through the CTM. */
@@ -460,34 +480,36 @@ extern "C" void dc_pdfcore_page_size(const dc_pdfcore *pdf, size_t i, double *w,
         std::swap(*w, *h);
 }
 
-extern "C" int dc_pdfcore_analyze(dc_pdfcore *pdf,
-                                  size_t i,
-                                  int want_text,
-                                  size_t max_text,
-                                  dc_pdfcore_word_fn word_fn,
-                                  void *word_arg,
-                                  dc_pdfcore_page *out)
+extern "C" int dc_pdfcore_analyze(
+    dc_pdfcore *pdf, size_t i, int want_text, size_t max_text, int want_words, dc_pdfcore_page *out)
 {
     int n = page_number(pdf, i);
 
     std::memset(out, 0, sizeof(*out));
     if (n < 0 || !pdf->doc->getPage(n))
         return dc_error_set(DC_ECORRUPT, "page %zu cannot be read", i + 1);
-    text_sink sink{DC_BUF_INIT, DC_OK};
+    text_sink sink{&pdf->text, DC_OK};
     int err = DC_OK;
 
-    dc_buf_init(&sink.b, max_text);
+    dc_buf_clear(&pdf->text);
+    pdf->text.max = max_text;
+    pdf->words.clear();
+    pdf->word_len = 0;
     try {
+        /* the device and Poppler's text layout of the page live in this
+         * scope only: the caller's copies below come after they are freed */
         SignalTextDev dev(want_text ? append_text : nullptr, want_text ? &sink : nullptr, out,
-                          word_fn ? pdf->doc->getPage(n)->getCropBox() : nullptr, word_fn,
-                          word_arg);
+                          want_words ? pdf->doc->getPage(n)->getCropBox() : nullptr,
+                          want_words ? &pdf->words : nullptr,
+                          want_words ? &pdf->word_text : nullptr,
+                          want_words ? &pdf->word_len : nullptr);
 
         dev.setTextPageBreaks(false);
         dev.setTextEOL(eolUnix);
         dc_pdfcore_page_size(pdf, i, &out->width, &out->height);
         /* pdftotext's call: 72 dpi, no rotation, media box, no crop */
         pdf->doc->displayPage(&dev, n, 72, 72, 0, true, false, false);
-        err = dev.count_words();
+        dev.count_words();
     } catch (const std::bad_alloc &) {
         err = dc_error_oom();
     } catch (...) {
@@ -497,9 +519,26 @@ extern "C" int dc_pdfcore_analyze(dc_pdfcore *pdf,
         err = sink.err == DC_ELIMIT
                   ? dc_error_set(DC_ELIMIT, "page text is over the %zu-byte cap", max_text)
                   : sink.err;
-    if (err >= 0 && want_text && !(out->text = dc_buf_detach(&sink.b, &out->len)))
-        err = DC_ENOMEM; /* dc_buf_detach said so */
-    dc_buf_dispose(&sink.b);
+    if (err >= 0 && want_text) {
+        size_t len = pdf->text.len;
+        out->text = static_cast<char *>(std::malloc(len + 1));
+        if (!out->text)
+            return dc_error_oom();
+        if (len)
+            std::memcpy(out->text, pdf->text.ptr, len);
+        out->text[len] = '\0';
+        out->len = len;
+    }
+    if (err >= 0 && want_words) {
+        const char *t = pdf->word_text.data();
+        for (dc_pdfcore_word &w : pdf->words) {
+            w.text = t;
+            t += w.len;
+        }
+        out->words = pdf->words.data();
+        out->nwords = pdf->words.size();
+        out->word_bytes = pdf->word_len;
+    }
     return err;
 }
 

@@ -22,6 +22,14 @@ extern "C" {
 
 typedef struct dc_pdfcore dc_pdfcore;
 
+/* A word of the page: its text (UTF-8, not NUL-terminated) and its box as
+ * fractions of the page as rendered (the crop box, origin top left). */
+typedef struct {
+    const char *text;
+    size_t len;
+    double box[4]; /* x0, y0, x1, y1 */
+} dc_pdfcore_word;
+
 /* What one pass over a page saw. Areas are in square points, shares of
  * the page are left to the caller (width x height). */
 typedef struct {
@@ -40,6 +48,11 @@ typedef struct {
     char *text;     /* the page's text as pdftotext prints it (malloc'd,
                        NUL-terminated, "" when none) when asked for, else NULL */
     size_t len;
+    /* the page's words when asked for, in poppler's reading order: owned
+     * by the handle, valid until its next pass or its close */
+    const dc_pdfcore_word *words;
+    size_t nwords;
+    size_t word_bytes; /* their texts' lengths, summed */
 } dc_pdfcore_page;
 
 /* Open a PDF held in memory (data must outlive the handle). A document that
@@ -52,21 +65,15 @@ size_t dc_pdfcore_npages(const dc_pdfcore *pdf);
 /* Crop box of page i (0-based), points, rotation applied. */
 void dc_pdfcore_page_size(const dc_pdfcore *pdf, size_t i, double *w, double *h);
 
-/* One pass over page i; with want_text, out->text gets its text (at most
- * max_text bytes, else DC_ELIMIT). Release with dc_pdfcore_page_dispose. */
-/* One word of the page with its box as fractions of the page as rendered
- * (the crop box, origin top left); < 0 stops the pass with that error. */
-typedef int (*dc_pdfcore_word_fn)(void *arg, const char *text, size_t len, const double box[4]);
-
-/* The pass pdftotext makes over page i: the router's signals into out, the
- * text when want_text (at most max_text bytes), and each word to word_fn
- * when it is not NULL. */
+/* The pass pdftotext makes over page i (0-based): the router's signals
+ * into out, the text when want_text (at most max_text bytes, else
+ * DC_ELIMIT), the words when want_words. Release with
+ * dc_pdfcore_page_dispose. */
 int dc_pdfcore_analyze(dc_pdfcore *pdf,
                        size_t i,
                        int want_text,
                        size_t max_text,
-                       dc_pdfcore_word_fn word_fn,
-                       void *word_arg,
+                       int want_words,
                        dc_pdfcore_page *out);
 void dc_pdfcore_page_dispose(dc_pdfcore_page *p);
 

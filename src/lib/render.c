@@ -41,6 +41,7 @@ static int render_text(char **out, size_t *len, const dc_document *doc, const dc
     for (i = 0; i < doc->npages; i++)
         n += doc->pages[i].len + 1;
     dc_buf_init(&b, n + 1);
+    err = dc_buf_reserve(&b, n + 1);
     for (i = 0; i < doc->npages && err >= 0; i++) {
         if (i)
             err = dc_buf_putc(&b, '\f');

@@ -61,7 +61,7 @@ static size_t glued(dc_word *box, const char *t, size_t n, const dc_words *ws, s
     size_t used = 0, off = 0;
 
     while (c + used < ws->n && off < n) {
-        const char *w = ws->w[c + used].text;
+        const char *w = dc_word_text(ws, c + used);
         size_t m = off + strlen(w) == n ? strlen(w) : stem_len(w);
         if (m == 0 || off + m > n || memcmp(t + off, w, m) != 0)
             return 0;
@@ -85,7 +85,7 @@ int dc_align_boxes(
         size_t n = tok[i].len, j, used;
         memset(&boxes[i], 0, sizeof(boxes[i]));
         for (j = c; j < ws->n && j < c + ALIGN_WINDOW; j++) {
-            if (strlen(ws->w[j].text) == n && memcmp(ws->w[j].text, t, n) == 0)
+            if (strlen(dc_word_text(ws, j)) == n && memcmp(dc_word_text(ws, j), t, n) == 0)
                 break;
         }
         if (j < ws->n && j < c + ALIGN_WINDOW) {
@@ -98,7 +98,7 @@ int dc_align_boxes(
             c += used;
             continue;
         }
-        if (c < ws->n && strncmp(ws->w[c].text, t, n) == 0)
+        if (c < ws->n && strncmp(dc_word_text(ws, c), t, n) == 0)
             set_box(&boxes[i], &ws->w[c]); /* part of a word the text split */
         else
             boxes[i].boxed = 0;

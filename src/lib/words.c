@@ -18,11 +18,22 @@ void dc_words_dispose(dc_words *ws)
     memset(ws, 0, sizeof(*ws));
 }
 
-/* Room for need more bytes of text; the words' texts follow the pool. */
+/* The pool at cap bytes. */
+static int pool_resize(dc_words *ws, size_t cap)
+{
+    char *p = realloc(ws->pool, cap);
+
+    if (!p)
+        return dc_error_oom();
+    ws->pool = p;
+    ws->pool_cap = cap;
+    return DC_OK;
+}
+
+/* Room for need more bytes of text, the pool doubling. */
 static int pool_reserve(dc_words *ws, size_t need)
 {
-    size_t nc = ws->pool_cap ? ws->pool_cap : 1024, i;
-    char *p;
+    size_t nc = ws->pool_cap ? ws->pool_cap : 1024;
 
     if (need > POOL_MAX - ws->pool_len)
         return dc_error_set(DC_ELIMIT, "a page's words are over %zu bytes", POOL_MAX);
@@ -30,14 +41,29 @@ static int pool_reserve(dc_words *ws, size_t need)
         return DC_OK;
     while (nc < ws->pool_len + need)
         nc *= 2;
-    p = realloc(ws->pool, nc);
-    if (!p)
-        return dc_error_oom();
-    ws->pool = p;
-    ws->pool_cap = nc;
-    for (i = 0; i < ws->n; i++)
-        ws->w[i].text = p + ws->w[i].off;
-    return DC_OK;
+    return pool_resize(ws, nc);
+}
+
+int dc_words_reserve(dc_words *ws, size_t words, size_t bytes)
+{
+    int err;
+
+    if (words > ws->cap - ws->n) {
+        dc_word *p;
+        if (words > ((size_t)-1) / sizeof(*p) - ws->n)
+            return dc_error_set(DC_ELIMIT, "too many words on a page");
+        p = realloc(ws->w, (ws->n + words) * sizeof(*p));
+        if (!p)
+            return dc_error_oom();
+        ws->w = p;
+        ws->cap = ws->n + words;
+    }
+    if (bytes <= ws->pool_cap - ws->pool_len)
+        return DC_OK;
+    if (bytes > POOL_MAX - ws->pool_len)
+        return dc_error_set(DC_ELIMIT, "a page's words are over %zu bytes", POOL_MAX);
+    err = pool_resize(ws, ws->pool_len + bytes);
+    return err;
 }
 
 int dc_words_add(dc_words *ws, const char *text, size_t len, const double box[4], double conf)
@@ -58,11 +84,10 @@ int dc_words_add(dc_words *ws, const char *text, size_t len, const double box[4]
         return err;
     w = &ws->w[ws->n];
     memset(w, 0, sizeof(*w));
-    w->off = ws->pool_len;
+    w->off = (uint32_t)ws->pool_len; /* under POOL_MAX */
     memcpy(ws->pool + w->off, text, len);
     ws->pool[w->off + len] = '\0';
     ws->pool_len += len + 1;
-    w->text = ws->pool + w->off;
     if (box) {
         w->x0 = box[0];
         w->y0 = box[1];

@@ -9,16 +9,18 @@
 #define DC_WORDS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* A word with its box as fractions of the page as rendered (the crop box,
  * origin top left) and its confidence (0-100; 100 for parser words, -1
- * when the source has none). */
+ * when the source has none). Its text is in its list's pool
+ * (dc_word_text): 48 bytes a word, which the first pass keeps for every
+ * word of a document. */
 typedef struct {
-    const char *text; /* in the list's pool, NUL-terminated */
     double x0, y0, x1, y1;
     double conf;
-    size_t off; /* text's offset in the pool */
-    int boxed;  /* 0: no box known (x0..y1 meaningless) */
+    uint32_t off; /* text's offset in the list's pool */
+    int boxed;    /* 0: no box known (x0..y1 meaningless) */
 } dc_word;
 
 /* The words of a page. Their texts live in one pool, not one allocation
@@ -31,7 +33,17 @@ typedef struct {
     size_t pool_len, pool_cap;
 } dc_words;
 
+/* Word i's text, NUL-terminated (valid until the list next grows). */
+static inline const char *dc_word_text(const dc_words *ws, size_t i)
+{
+    return ws->pool + ws->w[i].off;
+}
+
 void dc_words_dispose(dc_words *ws);
+/* Room for words more words and bytes more bytes of text (each word's
+ * text takes its length + 1), of these sizes exactly: a list whose size is
+ * known grows once. */
+int dc_words_reserve(dc_words *ws, size_t words, size_t bytes);
 /* Append a copy of text[0..len) with its box (NULL: none); the texts of
  * the words already in the list stay valid (they follow the pool). */
 int dc_words_add(dc_words *ws, const char *text, size_t len, const double box[4], double conf);

@@ -325,7 +325,7 @@ static void test_boxes_on_turned_pages(void **state)
             double cx, cy, ink = box_ink(&g, &ws.w[k], &cx, &cy);
             double wpt = (ws.w[k].x1 - ws.w[k].x0) * 612, hpt = (ws.w[k].y1 - ws.w[k].y0) * 792;
             centred += ink > 0.05 && fabs(cx - 0.5) < 0.2 && fabs(cy - 0.5) < 0.2;
-            if (strlen(ws.w[k].text) >= 5) {
+            if (strlen(dc_word_text(&ws, k)) >= 5) {
                 long_words++;
                 tall += hpt > wpt;
             }
