@@ -368,7 +368,14 @@ static int parse_args(extract_args *a, int argc, char **argv)
  * Extract one file and render its record (JSON object or text) into *rec.
  * Returns the file's exit code; *rec may stay empty (error with no record).
  */
-static int produce(const extract_args *a, const char *path, cli_buf *rec)
+/* Where produce() hands a file's record: valid during the call only. */
+typedef void (*record_fn)(void *ctx, const char *rec, size_t len);
+
+/* Extract one file and hand its record (the rendered document, or with
+ * several files an error record) to fn; returns the file's exit code. The
+ * record is handed over, not copied: a 100-page document's text is
+ * written from the buffer it was rendered in. */
+static int produce(const extract_args *a, const char *path, record_fn fn, void *ctx)
 {
     dc_document *doc = NULL;
     char *json = NULL;
@@ -410,9 +417,8 @@ static int produce(const extract_args *a, const char *path, cli_buf *rec)
         msg = why[0] ? why : dc_error_last()->message;
         rc = cli_error(cli_exit_code(err), "extract", "%s: %s", path, msg);
         if (a->many && a->format != DC_OUTPUT_TEXT &&
-            dc_error_record_to_json(&json, path, err, msg, flags) >= 0 &&
-            cli_buf_add(rec, json, strlen(json)) < 0)
-            rc = CLI_EXIT_ERROR;
+            dc_error_record_to_json(&json, path, err, msg, flags) >= 0)
+            fn(ctx, json, strlen(json));
         goto done;
     }
     /* an unsupported format never gets here: extraction refuses it (exit 5) */
@@ -424,8 +430,8 @@ static int produce(const extract_args *a, const char *path, cli_buf *rec)
     if (dc_document_render(&json, &jlen, doc, a->format, &ro) < 0)
         rc = cli_error(cli_exit_code(dc_error_last()->code), "extract", "%s: %s", path,
                        dc_error_last()->message);
-    else if (cli_buf_add(rec, json, jlen) < 0)
-        rc = cli_error(CLI_EXIT_ERROR, "extract", "%s: out of memory", path);
+    else
+        fn(ctx, json, jlen);
 done:
     if (member)
         dc_free(data);
@@ -441,19 +447,29 @@ typedef struct {
     const char *path;
 } work;
 
+typedef struct {
+    int fd;
+    int failed;
+} fd_record;
+
+static void record_to_fd(void *ctx, const char *rec, size_t len)
+{
+    fd_record *r = ctx;
+
+    if (len && cli_write_fd(r->fd, rec, len) < 0)
+        r->failed = 1;
+}
+
 /* Child side of the isolation: produce the record and write it to fd. */
 static int work_fn(void *payload, int fd)
 {
     work *w = payload;
-    cli_buf rec = CLI_BUF_INIT;
+    fd_record r = {fd, 0};
     int rc;
 
     cli_fault_hook(w->path);
-    rc = produce(w->a, w->path, &rec);
-    if (rec.len && cli_write_fd(fd, rec.ptr, rec.len) < 0)
-        rc = CLI_EXIT_ERROR;
-    free(rec.ptr);
-    return rc;
+    rc = produce(w->a, w->path, record_to_fd, &r);
+    return r.failed ? CLI_EXIT_ERROR : rc;
 }
 
 typedef struct {
@@ -609,11 +625,33 @@ static int emit_record(const extract_args *a, sink *s, const char *rec, size_t l
     return 0;
 }
 
+typedef struct {
+    const extract_args *a;
+    sink *s;
+    int failed; /* the output could not be written */
+} sink_record;
+
+/* Write a file's record to the output and count its pages for --progress. */
+static void record_to_sink(void *ctx, const char *rec, size_t len)
+{
+    sink_record *r = ctx;
+    size_t pages = 0, ocr = 0;
+
+    if (!len)
+        return;
+    if (emit_record(r->a, r->s, rec, len) < 0)
+        r->failed = 1;
+    if (r->s->show && dc_record_pages(rec, &pages, &ocr) >= 0) {
+        r->s->pages += pages;
+        r->s->ocr_pages += ocr;
+    }
+}
+
 /* Run one file, isolated or not, and emit its record. Returns the file's
  * exit code, or -1 when the output cannot be written. */
 static int extract_one(const extract_args *a, sink *s, const char *path)
 {
-    cli_buf rec = CLI_BUF_INIT;
+    sink_record out = {a, s, 0};
     char msg[256];
     int rc;
 
@@ -627,6 +665,7 @@ static int extract_one(const extract_args *a, sink *s, const char *path)
     }
     if (a->isolate) {
         work w = {a, path};
+        cli_buf rec = CLI_BUF_INIT;
         rc = cli_supervise(&a->limits, work_fn, &w, &rec.ptr, &rec.len, msg, sizeof(msg));
         if (rc < 0) {
             char *json = NULL;
@@ -635,25 +674,20 @@ static int extract_one(const extract_args *a, sink *s, const char *path)
             if (a->many && a->format != DC_OUTPUT_TEXT &&
                 dc_error_record_to_json(&json, path, code, msg, a->jsonl ? DC_JSON_COMPACT : 0) >=
                     0)
-                (void)cli_buf_add(&rec, json, strlen(json));
+                record_to_sink(&out, json, strlen(json));
             dc_free(json);
+        } else {
+            record_to_sink(&out, rec.ptr, rec.len);
         }
+        free(rec.ptr);
     } else {
-        rc = produce(a, path, &rec);
+        rc = produce(a, path, record_to_sink, &out);
     }
-    if (rec.len && emit_record(a, s, rec.ptr, rec.len) < 0)
+    if (out.failed)
         rc = -1;
     s->files++;
     s->fc_done += forecast_of(s, path);
-    if (s->show && rec.len) {
-        size_t pages = 0, ocr = 0;
-        if (dc_record_pages(rec.ptr, &pages, &ocr) >= 0) {
-            s->pages += pages;
-            s->ocr_pages += ocr;
-        }
-    }
     progress(s, 0);
-    free(rec.ptr);
     return rc;
 }
 
@@ -949,17 +983,32 @@ static int par_collect(par_ctx *c, const char *f)
     return S_ISDIR(sb.st_mode) ? cli_walk(&walker, f) : par_file(c, f, &sb);
 }
 
+typedef struct {
+    cli_buf rec;
+    int failed; /* out of memory */
+} buf_record;
+
+static void record_to_buf(void *ctx, const char *rec, size_t len)
+{
+    buf_record *r = ctx;
+
+    if (cli_buf_add(&r->rec, rec, len) < 0)
+        r->failed = 1;
+}
+
 /* Worker side: one document. */
 static int par_work(void *payload, const char *job, char **out, size_t *len)
 {
     const extract_args *a = payload;
-    cli_buf rec = CLI_BUF_INIT;
+    buf_record r = {CLI_BUF_INIT, 0};
     int rc;
 
     cli_fault_hook(job + 2);
-    rc = produce(a, job + 2, &rec);
-    *out = rec.ptr;
-    *len = rec.len;
+    rc = produce(a, job + 2, record_to_buf, &r);
+    if (r.failed)
+        rc = cli_error(CLI_EXIT_ERROR, "extract", "%s: out of memory", job + 2);
+    *out = r.rec.ptr;
+    *len = r.rec.len;
     return rc & 0x7f;
 }
 

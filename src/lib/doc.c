@@ -117,6 +117,13 @@ int dc_doc_page_set_route(dc_document *doc,
     return DC_OK;
 }
 
+dc_arena *dc_doc_arena(dc_document *doc, size_t hint)
+{
+    if (!doc->arena)
+        doc->arena = dc_arena_new(hint);
+    return doc->arena;
+}
+
 void dc_doc_page_take_words(dc_document *doc, size_t i, dc_words *ws)
 {
     dc_words_dispose(&doc->pages[i].words);
@@ -264,6 +271,7 @@ void dc_document_free(dc_document *doc)
         json_decref(doc->pages[i].info);
     }
     free(doc->pages);
+    dc_arena_free(doc->arena); /* after the pages: their words may be in it */
     free_notes(doc->errors, doc->nerrors);
     free_notes(doc->warnings, doc->nwarnings);
     for (i = 0; i < doc->nrefusals; i++) {

@@ -75,6 +75,7 @@ struct dc_document {
      * no full image decode (pdf.c and image.c honour it) */
     int analyze_only;
     int count_chars; /* in scan mode: extract native text to count characters */
+    dc_arena *arena; /* the first pass's words (dc_doc_arena), or NULL */
 };
 
 /* Append a page; takes ownership of text (malloc'd, NUL-terminated) and info.
@@ -97,6 +98,11 @@ int dc_doc_page_set_route(dc_document *doc,
                           double height_pt,
                           int px_w,
                           int px_h);
+
+/* The document's arena, made on the first call with its first block sized
+ * for hint bytes; freed with the document, after its pages. NULL when out
+ * of memory (error set). */
+dc_arena *dc_doc_arena(dc_document *doc, size_t hint);
 
 /* Give page i the words in *ws (taken: *ws is left empty). */
 void dc_doc_page_take_words(dc_document *doc, size_t i, dc_words *ws);

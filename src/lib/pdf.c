@@ -32,6 +32,11 @@
 /* Pages a planning thread should have before another one is worth it. */
 #define PAGES_PER_THREAD 16
 #define MAX_PLAN_THREADS 8
+/* room the document's arena starts with for each page's words: a 100-page
+ * PDF of 60 lines of 14 words a page keeps 53 KB a page, one of 40 lines
+ * 25 KB (48 bytes a word and its text) */
+#define WORD_BYTES_A_PAGE ((size_t)32 << 10)
+#define WORD_HINT_PAGES   ((size_t)2048)
 
 typedef enum {
     CLS_NATIVE = 0,
@@ -72,8 +77,9 @@ typedef struct {
     dc_doctype type;
     char *text; /* parser text, malloc'd */
     size_t len;
-    dc_words words; /* parser words with their boxes, from the same pass */
-    json_t *info;   /* the page record's extra members */
+    dc_words words;  /* parser words with their boxes, from the same pass */
+    pdf_signals sig; /* what decided the route */
+    json_t *info;    /* the page record's extra members, made at assembly */
 } pdf_plan;
 
 typedef struct {
@@ -84,6 +90,7 @@ typedef struct {
     size_t npages;
     size_t *ocr_pages; /* page indices sent to OCR, in order */
     size_t nocr;
+    dc_arena *words; /* the document's: where the pass keeps words, or NULL */
 } pdf_ctx;
 
 /* ---------------------------------------------------------------- signals */
@@ -224,7 +231,7 @@ static int routing_info(pdf_plan *p, const pdf_signals *s, const dc_routing_thre
 
 /* The render resolution: opts.dpi, lowered so the image stays within
  * max_megapixels and the renderer's side limit. */
-static int render_dpi(pdf_plan *p, const dc_extract_options *o)
+static void render_dpi(pdf_plan *p, const dc_extract_options *o)
 {
     double dpi = o->dpi > 0 ? o->dpi : 300;
     double max_px = (o->max_megapixels > 0 ? o->max_megapixels : 100) * 1e6;
@@ -238,12 +245,24 @@ static int render_dpi(pdf_plan *p, const dc_extract_options *o)
     if (dpi < 1)
         dpi = 1;
     p->dpi = (int)dpi;
-    if (p->dpi == (o->dpi > 0 ? o->dpi : 300))
-        return DC_OK;
+}
+
+/* The page record's extra members: its routing and, for a page rendered
+ * under the requested resolution, why. Made when the page is assembled,
+ * not during the pass, so that the pass allocates nothing that lives on
+ * but its text and words. */
+static int page_info(const pdf_ctx *c, pdf_plan *p)
+{
+    const dc_extract_options *o = &c->doc->opts;
+    int requested = o->dpi > 0 ? o->dpi : 300;
+    int err = routing_info(p, &p->sig, &o->routing);
+
+    if (err < 0 || !p->dpi || p->dpi == requested)
+        return err;
     return json_object_set_new(
                p->info, "render",
-               json_pack("{s:i,s:i,s:s}", "dpi", p->dpi, "requested_dpi", o->dpi > 0 ? o->dpi : 300,
-                         "reason", "lowered to stay within the render cap (max_megapixels)")) < 0
+               json_pack("{s:i,s:i,s:s}", "dpi", p->dpi, "requested_dpi", requested, "reason",
+                         "lowered to stay within the render cap (max_megapixels)")) < 0
                ? dc_error_oom()
                : DC_OK;
 }
@@ -272,13 +291,16 @@ static void measure(pdf_signals *s, const dc_pdfcore_page *pg)
     s->image_dpi = pg->dpi;
 }
 
-/* The words of the pass, kept on the plan: two allocations of their exact
- * sizes. */
-static int keep_words(dc_words *ws, const dc_pdfcore_page *pg)
+/* The words of the pass, kept on the plan: two pieces of the document's
+ * arena of their exact sizes. */
+static int keep_words(dc_words *ws, dc_arena *a, const dc_pdfcore_page *pg)
 {
     size_t k;
-    int err = dc_words_reserve(ws, pg->nwords, pg->word_bytes + pg->nwords);
+    int err;
 
+    if (!pg->nwords)
+        return DC_OK;
+    err = dc_words_reserve_in(ws, a, pg->nwords, pg->word_bytes + pg->nwords);
     for (k = 0; k < pg->nwords && err >= 0; k++)
         err = dc_words_add(ws, pg->words[k].text, pg->words[k].len, pg->words[k].box, 100.0);
     return err;
@@ -295,11 +317,11 @@ static int plan_page(pdf_ctx *c, dc_pdfcore *pdf, size_t i)
     pdf_signals s;
     int want_text = c->mode != DC_READ_MODE_FORCE_DOCUMENT_READ_ACTION &&
                     (!c->doc->analyze_only || c->doc->count_chars);
-    int want_words = want_text && !c->doc->analyze_only;
+    int want_words = c->words != NULL;
     int err = dc_pdfcore_analyze(pdf, i, want_text, PAGE_TEXT_MAX, want_words, &pg);
 
     if (err >= 0 && want_words)
-        err = keep_words(&p->words, &pg);
+        err = keep_words(&p->words, c->words, &pg);
     if (err < 0)
         goto done;
     measure(&s, &pg);
@@ -310,13 +332,11 @@ static int plan_page(pdf_ctx *c, dc_pdfcore *pdf, size_t i)
     p->cls = classify(&s, &o->routing, p->rule, sizeof(p->rule));
     p->ocr = c->mode == DC_READ_MODE_FORCE_DOCUMENT_READ_ACTION || wants_ocr(p->cls, &s);
     p->type = wants_ocr(p->cls, &s) ? DC_DOCTYPE_SCANNED_PDF : DC_DOCTYPE_NATIVE_PDF;
-    err = routing_info(p, &s, &o->routing);
-    if (err < 0)
-        goto done;
+    p->sig = s;
     if (p->ocr) {
         p->bad_page = fmax(s.width, s.height) > TEXTRACT_MAX_SIDE_PT;
         if (!c->doc->analyze_only)
-            err = render_dpi(p, o);
+            render_dpi(p, o);
     } else if (want_text) {
         p->text = pg.text; /* never NULL when asked for */
         p->len = pg.len;
@@ -507,8 +527,10 @@ static int add_ocr_page(pdf_ctx *c, size_t i, dc_ocr_result *r)
     pdf_plan *p = &c->plan[i];
     char *text = NULL;
     size_t len = 0;
-    int err = DC_OK;
+    int err = page_info(c, p);
 
+    if (err < 0)
+        return err;
     if (p->bad_page) {
         err = dc_doc_error(c->doc, (int)i + 1, "TEXTRACT_BAD_PAGE",
                            "page of %.0f x %.0f pt is over Textract's 40 in (2880 pt) side limit",
@@ -554,6 +576,8 @@ static int assemble(pdf_ctx *c, dc_ocr_result *results)
                               "the text layer does not decode (%s); the service reads it as "
                               "it is, FORCE_DOCUMENT_READ_ACTION would OCR the page",
                               p->rule);
+        if (err >= 0)
+            err = page_info(c, p);
         if (err < 0)
             break;
         err = dc_doc_add_page(c->doc, p->text, p->len, DC_EXTRACTOR_PARSER, p->type, p->info,
@@ -598,6 +622,13 @@ int dc_pdf_extract(dc_document *doc, const void *data, size_t len, const char *p
     c.plan = calloc(c.npages ? c.npages : 1, sizeof(pdf_plan));
     if (!c.plan) {
         err = dc_error_oom();
+        goto done;
+    }
+    /* the parser's words are kept whenever its text may be */
+    if (c.mode != DC_READ_MODE_FORCE_DOCUMENT_READ_ACTION && !doc->analyze_only &&
+        !(c.words = dc_doc_arena(doc, (c.npages < WORD_HINT_PAGES ? c.npages : WORD_HINT_PAGES) *
+                                          WORD_BYTES_A_PAGE))) {
+        err = dc_error_last()->code;
         goto done;
     }
     err = plan_pages(&c, data, len, password);

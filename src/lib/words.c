@@ -13,9 +13,58 @@
 
 void dc_words_dispose(dc_words *ws)
 {
-    free(ws->w);
-    free(ws->pool);
+    if (!ws->borrowed) {
+        free(ws->w);
+        free(ws->pool);
+    }
     memset(ws, 0, sizeof(*ws));
+}
+
+/* A borrowed list copied to memory of its own (of its present size), so
+ * that it can grow. */
+static int own(dc_words *ws)
+{
+    dc_word *w = malloc((ws->n ? ws->n : 1) * sizeof(*w));
+    char *pool = malloc(ws->pool_len ? ws->pool_len : 1);
+
+    if (!w || !pool) {
+        free(w);
+        free(pool);
+        return dc_error_oom();
+    }
+    if (ws->n)
+        memcpy(w, ws->w, ws->n * sizeof(*w));
+    if (ws->pool_len)
+        memcpy(pool, ws->pool, ws->pool_len);
+    ws->w = w;
+    ws->cap = ws->n;
+    ws->pool = pool;
+    ws->pool_cap = ws->pool_len;
+    ws->borrowed = 0;
+    return DC_OK;
+}
+
+int dc_words_reserve_in(dc_words *ws, dc_arena *a, size_t words, size_t bytes)
+{
+    dc_word *w;
+    char *pool;
+
+    if (ws->w || ws->pool)
+        return dc_words_reserve(ws, words, bytes);
+    if (words > ((size_t)-1) / sizeof(*w))
+        return dc_error_set(DC_ELIMIT, "too many words on a page");
+    if (bytes > POOL_MAX)
+        return dc_error_set(DC_ELIMIT, "a page's words are over %zu bytes", POOL_MAX);
+    w = dc_arena_alloc(a, words * sizeof(*w));
+    pool = w ? dc_arena_alloc(a, bytes) : NULL;
+    if (!pool)
+        return dc_error_last()->code; /* set by the arena */
+    ws->w = w;
+    ws->cap = words;
+    ws->pool = pool;
+    ws->pool_cap = bytes;
+    ws->borrowed = 1;
+    return DC_OK;
 }
 
 /* The pool at cap bytes. */
@@ -48,6 +97,9 @@ int dc_words_reserve(dc_words *ws, size_t words, size_t bytes)
 {
     int err;
 
+    if (ws->borrowed && (words > ws->cap - ws->n || bytes > ws->pool_cap - ws->pool_len) &&
+        (err = own(ws)) < 0)
+        return err;
     if (words > ws->cap - ws->n) {
         dc_word *p;
         if (words > ((size_t)-1) / sizeof(*p) - ws->n)
@@ -71,6 +123,9 @@ int dc_words_add(dc_words *ws, const char *text, size_t len, const double box[4]
     dc_word *w;
     int err;
 
+    if (ws->borrowed && (ws->n == ws->cap || len + 1 > ws->pool_cap - ws->pool_len) &&
+        (err = own(ws)) < 0)
+        return err;
     if (ws->n == ws->cap) {
         size_t nc = ws->cap ? ws->cap * 2 : 64;
         dc_word *p = realloc(ws->w, nc * sizeof(*p));

@@ -4,8 +4,12 @@
  * readable after the pool grows, bad sizes are refused; a generated PDF's
  * pages give their own words only (the pass's buffers are reused from page
  * to page), each one's text in the page's text, in order, with boxes on
- * the page.
+ * the page. The arena the document keeps them in (src/lib/arena.c): every
+ * piece aligned and its own, across blocks and threads; a list borrowing
+ * its room from it is never freed on its own and moves out to grow.
  */
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "dc_test.h"
@@ -152,13 +156,171 @@ static void test_first_pass_words(void **state)
     free(data);
 }
 
+/* Pieces of many sizes, filled each with its own byte, then read back:
+ * none overlaps another, across blocks (the first one small) and one
+ * piece larger than any block so far. */
+static void test_arena_pieces(void **state)
+{
+    enum { N = 2000 };
+    dc_arena *a = dc_arena_new(0);
+    unsigned char *p[N + 1];
+    size_t len[N + 1], used, held, i, k, total = 0;
+    (void)state;
+
+    assert_non_null(a);
+    for (i = 0; i < N; i++) {
+        len[i] = (i * 7919) % 1500; /* 0 to 1,499 bytes */
+        p[i] = dc_arena_alloc(a, len[i]);
+        assert_non_null(p[i]);
+        assert_int_equal((uintptr_t)p[i] % 16, 0);
+        memset(p[i], (int)(i & 0xFF), len[i]);
+        total += len[i];
+    }
+    len[N] = (size_t)3 << 20; /* a huge-page block of its own */
+    p[N] = dc_arena_alloc(a, len[N]);
+    assert_non_null(p[N]);
+    memset(p[N], 0xA5, len[N]);
+    for (i = 0; i < N; i++)
+        for (k = 0; k < len[i]; k++)
+            assert_int_equal(p[i][k], i & 0xFF);
+    assert_int_equal(p[N][0], 0xA5);
+    assert_int_equal(p[N][len[N] - 1], 0xA5);
+    dc_arena_usage(a, &used, &held);
+    assert_true(used >= total + len[N]);
+    assert_true(held >= used);
+    assert_true(held > ((size_t)3 << 20)); /* several blocks */
+    dc_arena_free(a);
+    dc_arena_free(NULL);
+}
+
+static void test_arena_refused(void **state)
+{
+    dc_arena *a = dc_arena_new((size_t)1 << 40); /* a hint beyond reason: capped */
+    size_t used, held;
+    char *p;
+    (void)state;
+
+    assert_non_null(a);
+    dc_error_clear();
+    assert_null(dc_arena_alloc(a, (size_t)-1 / 2));
+    assert_int_equal(dc_error_last()->code, DC_ELIMIT);
+    dc_arena_usage(a, &used, &held);
+    assert_int_equal(used, 0);
+    /* still usable, its first block no larger than the cap on it */
+    p = dc_arena_alloc(a, 10);
+    assert_non_null(p);
+    memcpy(p, "0123456789", 10);
+    dc_arena_usage(a, &used, &held);
+    assert_true(held <= ((size_t)64 << 20));
+    dc_arena_free(a);
+}
+
+typedef struct {
+    dc_arena *a;
+    uint32_t id;
+    uint32_t *p[4000];
+} arena_user;
+
+static void *arena_thread(void *arg)
+{
+    arena_user *u = arg;
+    size_t i;
+
+    for (i = 0; i < 4000; i++) {
+        u->p[i] = dc_arena_alloc(u->a, 3 * sizeof(uint32_t));
+        if (!u->p[i])
+            return NULL;
+        u->p[i][0] = u->id;
+        u->p[i][1] = (uint32_t)i;
+        u->p[i][2] = u->id ^ (uint32_t)i;
+    }
+    return NULL;
+}
+
+/* Two threads at once (the planning threads of one document): each piece
+ * still holds what its thread wrote. */
+static void test_arena_threads(void **state)
+{
+    static arena_user u[2];
+    pthread_t t[2];
+    size_t k, i;
+    (void)state;
+
+    u[0].a = u[1].a = dc_arena_new(4096);
+    assert_non_null(u[0].a);
+    for (k = 0; k < 2; k++) {
+        u[k].id = (uint32_t)k + 1;
+        assert_int_equal(pthread_create(&t[k], NULL, arena_thread, &u[k]), 0);
+    }
+    for (k = 0; k < 2; k++)
+        assert_int_equal(pthread_join(t[k], NULL), 0);
+    for (k = 0; k < 2; k++) {
+        for (i = 0; i < 4000; i++) {
+            assert_non_null(u[k].p[i]);
+            assert_int_equal(u[k].p[i][0], u[k].id);
+            assert_int_equal(u[k].p[i][1], i);
+            assert_int_equal(u[k].p[i][2], u[k].id ^ (uint32_t)i);
+        }
+    }
+    dc_arena_free(u[0].a);
+}
+
+/* A list on an arena's room: filled in place, left to the arena by
+ * dispose (freeing it would abort, or fail under ASan), moved to memory of
+ * its own when it grows past its room, texts and boxes intact. */
+static void test_words_borrowed(void **state)
+{
+    dc_arena *a = dc_arena_new(0);
+    dc_words ws = {0}, kept = {0};
+    double box[4] = {0.1, 0.2, 0.3, 0.4};
+    const dc_word *w0;
+    size_t i;
+    (void)state;
+
+    assert_non_null(a);
+    assert_dc_ok(dc_words_reserve_in(&ws, a, 2, 12));
+    assert_true(ws.borrowed);
+    w0 = ws.w;
+    assert_dc_ok(dc_words_add(&ws, "alpha", 5, box, 100));
+    assert_dc_ok(dc_words_add(&ws, "beta", 4, NULL, 90));
+    assert_ptr_equal(ws.w, w0); /* in place */
+    assert_true(ws.borrowed);
+    kept = ws; /* a copy of the borrowed list: the arena's memory */
+    assert_dc_ok(dc_words_add(&ws, "gamma", 5, box, 80));
+    assert_false(ws.borrowed);
+    assert_ptr_not_equal(ws.w, w0);
+    assert_int_equal(ws.n, 3);
+    assert_string_equal(dc_word_text(&ws, 0), "alpha");
+    assert_string_equal(dc_word_text(&ws, 1), "beta");
+    assert_string_equal(dc_word_text(&ws, 2), "gamma");
+    assert_true(ws.w[0].boxed && !ws.w[1].boxed && ws.w[2].boxed);
+    assert_true(ws.w[0].x1 > 0.29 && ws.w[0].x1 < 0.31);
+    /* the arena's copy is untouched by the move */
+    assert_string_equal(dc_word_text(&kept, 1), "beta");
+    for (i = 0; i < 100; i++)
+        assert_dc_ok(dc_words_add(&ws, "more", 4, NULL, 50));
+    assert_string_equal(dc_word_text(&ws, 2), "gamma");
+    dc_words_dispose(&ws);   /* its own memory: freed */
+    dc_words_dispose(&kept); /* the arena's: left to it */
+    assert_null(kept.w);
+    /* reserving more on a borrowed list moves it too */
+    assert_dc_ok(dc_words_reserve_in(&ws, a, 1, 3));
+    assert_dc_ok(dc_words_add(&ws, "ab", 2, NULL, 1));
+    assert_dc_ok(dc_words_reserve(&ws, 5, 50));
+    assert_false(ws.borrowed);
+    assert_true(ws.cap >= 6);
+    assert_string_equal(dc_word_text(&ws, 0), "ab");
+    dc_words_dispose(&ws);
+    dc_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_word_size),
-        cmocka_unit_test(test_reserve_exact),
-        cmocka_unit_test(test_reserve_refused),
-        cmocka_unit_test(test_first_pass_words),
+        cmocka_unit_test(test_arena_pieces),    cmocka_unit_test(test_arena_refused),
+        cmocka_unit_test(test_arena_threads),   cmocka_unit_test(test_words_borrowed),
+        cmocka_unit_test(test_word_size),       cmocka_unit_test(test_reserve_exact),
+        cmocka_unit_test(test_reserve_refused), cmocka_unit_test(test_first_pass_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
