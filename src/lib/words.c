@@ -32,9 +32,9 @@ static int own(dc_words *ws)
         free(pool);
         return dc_error_oom();
     }
-    if (ws->n)
+    if (ws->n && ws->w)
         memcpy(w, ws->w, ws->n * sizeof(*w));
-    if (ws->pool_len)
+    if (ws->pool_len && ws->pool)
         memcpy(pool, ws->pool, ws->pool_len);
     ws->w = w;
     ws->cap = ws->n;
