@@ -364,17 +364,14 @@ static int parse_args(extract_args *a, int argc, char **argv)
     return -1;
 }
 
-/*
- * Extract one file and render its record (JSON object or text) into *rec.
- * Returns the file's exit code; *rec may stay empty (error with no record).
- */
 /* Where produce() hands a file's record: valid during the call only. */
 typedef void (*record_fn)(void *ctx, const char *rec, size_t len);
 
 /* Extract one file and hand its record (the rendered document, or with
- * several files an error record) to fn; returns the file's exit code. The
- * record is handed over, not copied: a 100-page document's text is
- * written from the buffer it was rendered in. */
+ * several files an error record) to fn; returns the file's exit code. fn
+ * may not be called (an error with no record). The record is handed over,
+ * not copied: a 100-page document's text is written from the buffer it
+ * was rendered in. */
 static int produce(const extract_args *a, const char *path, record_fn fn, void *ctx)
 {
     dc_document *doc = NULL;
