@@ -120,16 +120,21 @@ dc_arena *dc_arena_new(size_t hint)
     return a;
 }
 
+/* NULL, with the error of a request over the arena's cap. */
+static void *over_cap(void)
+{
+    dc_error_set(DC_ELIMIT, "over the %zu-byte cap of one arena's memory", MAX_TOTAL);
+    return NULL;
+}
+
 void *dc_arena_alloc(dc_arena *a, size_t n)
 {
     void *p = NULL;
     block *b;
     size_t header = round_up(sizeof(block), ALIGN);
 
-    if (n > MAX_TOTAL) {
-        dc_error_set(DC_ELIMIT, "over the %zu-byte memory cap of a document's words", MAX_TOTAL);
-        return NULL;
-    }
+    if (n > MAX_TOTAL)
+        return over_cap();
     n = round_up(n ? n : 1, ALIGN);
     pthread_mutex_lock(&a->lock);
     b = a->head;
@@ -137,9 +142,7 @@ void *dc_arena_alloc(dc_arena *a, size_t n)
         size_t size = block_size(a, header + n);
         if (size > MAX_TOTAL - a->held) {
             pthread_mutex_unlock(&a->lock);
-            dc_error_set(DC_ELIMIT, "over the %zu-byte memory cap of a document's words",
-                         MAX_TOTAL);
-            return NULL;
+            return over_cap();
         }
         b = block_new(size);
         if (!b) {

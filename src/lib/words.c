@@ -20,6 +20,17 @@ void dc_words_dispose(dc_words *ws)
     memset(ws, 0, sizeof(*ws));
 }
 
+/* Refuses room for words more words and bytes more bytes beyond a
+ * page's caps (DC_ELIMIT); DC_OK when they fit. */
+static int check_room(const dc_words *ws, size_t words, size_t bytes)
+{
+    if (words > ((size_t)-1) / sizeof(dc_word) - ws->n)
+        return dc_error_set(DC_ELIMIT, "too many words on a page");
+    if (bytes > POOL_MAX - ws->pool_len)
+        return dc_error_set(DC_ELIMIT, "a page's words are over %zu bytes", POOL_MAX);
+    return DC_OK;
+}
+
 /* A borrowed list copied to memory of its own (of its present size), so
  * that it can grow. */
 static int own(dc_words *ws)
@@ -48,13 +59,12 @@ int dc_words_reserve_in(dc_words *ws, dc_arena *a, size_t words, size_t bytes)
 {
     dc_word *w;
     char *pool;
+    int err;
 
     if (ws->w || ws->pool)
         return dc_words_reserve(ws, words, bytes);
-    if (words > ((size_t)-1) / sizeof(*w))
-        return dc_error_set(DC_ELIMIT, "too many words on a page");
-    if (bytes > POOL_MAX)
-        return dc_error_set(DC_ELIMIT, "a page's words are over %zu bytes", POOL_MAX);
+    if ((err = check_room(ws, words, bytes)) < 0)
+        return err;
     w = dc_arena_alloc(a, words * sizeof(*w));
     pool = w ? dc_arena_alloc(a, bytes) : NULL;
     if (!pool)
@@ -83,9 +93,10 @@ static int pool_resize(dc_words *ws, size_t cap)
 static int pool_reserve(dc_words *ws, size_t need)
 {
     size_t nc = ws->pool_cap ? ws->pool_cap : 1024;
+    int err = check_room(ws, 0, need);
 
-    if (need > POOL_MAX - ws->pool_len)
-        return dc_error_set(DC_ELIMIT, "a page's words are over %zu bytes", POOL_MAX);
+    if (err < 0)
+        return err;
     if (ws->pool_len + need <= ws->pool_cap)
         return DC_OK;
     while (nc < ws->pool_len + need)
@@ -102,8 +113,8 @@ int dc_words_reserve(dc_words *ws, size_t words, size_t bytes)
         return err;
     if (words > ws->cap - ws->n) {
         dc_word *p;
-        if (words > ((size_t)-1) / sizeof(*p) - ws->n)
-            return dc_error_set(DC_ELIMIT, "too many words on a page");
+        if ((err = check_room(ws, words, 0)) < 0)
+            return err;
         p = realloc(ws->w, (ws->n + words) * sizeof(*p));
         if (!p)
             return dc_error_oom();
@@ -112,10 +123,9 @@ int dc_words_reserve(dc_words *ws, size_t words, size_t bytes)
     }
     if (bytes <= ws->pool_cap - ws->pool_len)
         return DC_OK;
-    if (bytes > POOL_MAX - ws->pool_len)
-        return dc_error_set(DC_ELIMIT, "a page's words are over %zu bytes", POOL_MAX);
-    err = pool_resize(ws, ws->pool_len + bytes);
-    return err;
+    if ((err = check_room(ws, 0, bytes)) < 0)
+        return err;
+    return pool_resize(ws, ws->pool_len + bytes);
 }
 
 int dc_words_add(dc_words *ws, const char *text, size_t len, const double box[4], double conf)
